@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "employers"
+
+urlpatterns = [
+    path("<slug:slug>/", views.EmployerDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,5 @@
+from django.views.generic import DetailView
+
+
+class EmployerDetailView(DetailView):
+    pass

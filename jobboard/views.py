@@ -1,0 +1,31 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from redis import Redis
+from redis.exceptions import RedisError
+from django.conf import settings
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means "not healthy", and is reported as such
+        return False
+
+
+def _redis_ok() -> bool:
+    try:
+        client = Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        return bool(client.ping())
+    except (RedisError, OSError):
+        return False
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _database_ok(), "redis": _redis_ok()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable", **{k: "ok" if v else "down" for k, v in checks.items()}}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def open_q(prefix: str = "") -> Q:
+    """The condition for a posting anyone can see and apply to, usable across relations."""
+    return Q(**{f"{prefix}status": "published", f"{prefix}expires_at__gt": timezone.now()})
+
+
+class PostingQuerySet(models.QuerySet):
+    def published(self) -> PostingQuerySet:
+        """Postings in the published status and not past their expiry, whether or not expiry has run yet."""
+        return self.filter(open_q())
+
+    def open(self) -> PostingQuerySet:
+        """What job seekers see: published and not past expiry. An alias kept for readability at call sites."""
+        return self.published()
+
+    def closed(self) -> PostingQuerySet:
+        """Postings a seeker may still land on that can no longer be applied to (answer 410)."""
+        return self.filter(
+            Q(status__in=["expired", "filled", "closed"]) | Q(status="published", expires_at__lte=timezone.now())
+        )
+
+    def pending_review(self) -> PostingQuerySet:
+        return self.filter(status="pending").order_by("updated_at", "id")
+
+    def past_expiry(self) -> PostingQuerySet:
+        return self.filter(status="published", expires_at__lte=timezone.now())
+
+    def in_country(self, country: str) -> PostingQuerySet:
+        return self.filter(country=country)
+
+    def in_region(self, region: str) -> PostingQuerySet:
+        return self.filter(region=region)
+
+    def in_city(self, city: str) -> PostingQuerySet:
+        return self.filter(city__iexact=city)
+
+    def with_setting(self, *settings: str) -> PostingQuerySet:
+        return self.filter(setting__in=settings)
+
+    def with_employment_type(self, *types: str) -> PostingQuerySet:
+        return self.filter(employment_types__overlap=list(types))
+
+    def with_shift(self, *shifts: str) -> PostingQuerySet:
+        return self.filter(shifts__overlap=list(shifts))
+
+    def for_employer(self, employer) -> PostingQuerySet:
+        return self.filter(employer=employer)
+
+    def newest(self) -> PostingQuerySet:
+        return self.order_by("-published_at", "-id")
+
+    def for_cards(self) -> PostingQuerySet:
+        """What a result card needs, in one query: the employer, and no large text columns."""
+        return self.select_related("employer").defer("description")
+
+    def for_detail(self) -> PostingQuerySet:
+        return self.select_related("employer").prefetch_related("requirements__options__credential_type")

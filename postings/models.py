@@ -1,0 +1,395 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .managers import PostingQuerySet
+
+HOURS_PER_YEAR = 2080  # The yardstick for comparing yearly pay with an hourly floor (CONTRACT.md).
+
+
+class Setting(models.TextChoices):
+    COMMUNITY_RETAIL = "community-retail", "Community / retail"
+    HOSPITAL = "hospital", "Hospital"
+    AMBULATORY_CLINIC = "ambulatory-clinic", "Ambulatory / clinic"
+    LONG_TERM_CARE = "long-term-care", "Long-term care"
+    MAIL_ORDER = "mail-order", "Mail order / central fill"
+    SPECIALTY = "specialty", "Specialty"
+    COMPOUNDING = "compounding", "Compounding"
+    HOME_INFUSION = "home-infusion", "Home infusion"
+    NUCLEAR = "nuclear", "Nuclear pharmacy"
+    PBM_INSURANCE = "pbm-insurance", "PBM / insurance"
+    GOVERNMENT_MILITARY = "government-military", "Government / military"
+    INDUSTRY_OTHER = "industry-other", "Industry / other"
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full-time", "Full-time"
+    PART_TIME = "part-time", "Part-time"
+    PER_DIEM = "per-diem", "Per diem (PRN)"
+    CONTRACT = "contract", "Contract"
+    TEMPORARY = "temporary", "Temporary"
+    INTERNSHIP = "internship", "Internship"
+
+
+# schema.org / Google JobPosting employmentType values.
+SCHEMA_EMPLOYMENT_TYPE = {
+    EmploymentType.FULL_TIME: "FULL_TIME",
+    EmploymentType.PART_TIME: "PART_TIME",
+    EmploymentType.PER_DIEM: "PER_DIEM",
+    EmploymentType.CONTRACT: "CONTRACTOR",
+    EmploymentType.TEMPORARY: "TEMPORARY",
+    EmploymentType.INTERNSHIP: "INTERN",
+}
+
+
+class Shift(models.TextChoices):
+    DAY = "day", "Day"
+    EVENING = "evening", "Evening"
+    NIGHT = "night", "Night"
+    WEEKEND = "weekend", "Weekend"
+    ROTATING = "rotating", "Rotating"
+    ON_CALL = "on-call", "On call"
+
+
+class Experience(models.TextChoices):
+    TRAINEE = "trainee", "Trainee (will train)"
+    ENTRY = "entry", "Entry level (0-1 yr)"
+    EXPERIENCED = "experienced", "Experienced (1-3 yrs)"
+    SENIOR = "senior", "Senior (3+ yrs)"
+    LEAD = "lead", "Lead / supervisor"
+
+
+class Arrangement(models.TextChoices):
+    ON_SITE = "on-site", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class PayPeriod(models.TextChoices):
+    HOUR = "hour", "per hour"
+    YEAR = "year", "per year"
+
+
+class Currency(models.TextChoices):
+    USD = "USD", "US dollar"
+    CAD = "CAD", "Canadian dollar"
+    GBP = "GBP", "Pound sterling"
+
+
+class Duty(models.TextChoices):
+    DISPENSING = "dispensing", "Dispensing and data entry"
+    INVENTORY = "inventory", "Inventory and purchasing"
+    BILLING = "billing", "Third-party billing"
+    PRIOR_AUTH = "prior-auth", "Prior authorisation"
+    STERILE = "sterile-compounding", "Sterile compounding / IV (USP 797)"
+    HAZARDOUS = "hazardous-drugs", "Hazardous drugs (USP 800)"
+    NON_STERILE = "non-sterile-compounding", "Non-sterile compounding (USP 795)"
+    RADIOPHARM = "radiopharmaceuticals", "Radiopharmaceuticals (USP 825)"
+    AUTOMATION = "automation", "Automated dispensing restock"
+    MED_HISTORY = "medication-history", "Medication history"
+    TECH_CHECK = "tech-check-tech", "Tech-check-tech"
+    IMMUNIZATION = "immunization", "Immunisation"
+
+
+class CredentialType(models.Model):
+    """A credential a technician can hold: data, so moderators can add one without a deploy."""
+
+    class Kind(models.TextChoices):
+        CERTIFICATION = "certification", "Certification"
+        REGISTRATION = "registration", "Registration"
+        LICENSE = "license", "Licence"
+        TRAINEE = "trainee", "Trainee permit"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    issuer = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country where it is issued.")
+    jurisdictional = models.BooleanField(
+        default=False,
+        help_text="Issued per state or province (needs a jurisdiction such as US-TX); "
+        "otherwise national and valid in every jurisdiction of its country.",
+    )
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["country", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Posting(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+        FILLED = "filled", "Filled"
+        CLOSED = "closed", "Closed"
+
+    class ApplyMethod(models.TextChoices):
+        BOARD = "board", "Apply on this board"
+        URL = "url", "Employer's website"
+        EMAIL = "email", "By email"
+
+    # The status workflow: every legal transition, in one place. Services refuse anything else.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.DRAFT: frozenset({Status.PENDING, Status.PUBLISHED, Status.CLOSED}),
+        Status.PENDING: frozenset({Status.PUBLISHED, Status.REJECTED, Status.DRAFT, Status.CLOSED}),
+        Status.REJECTED: frozenset({Status.DRAFT, Status.PENDING, Status.CLOSED}),
+        Status.PUBLISHED: frozenset({Status.PENDING, Status.EXPIRED, Status.FILLED, Status.CLOSED}),
+        Status.EXPIRED: frozenset({Status.PUBLISHED, Status.FILLED, Status.CLOSED}),
+        Status.FILLED: frozenset(),
+        Status.CLOSED: frozenset(),
+    }
+
+    employer = models.ForeignKey("employers.Employer", on_delete=models.CASCADE, related_name="postings")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="The employer's own reference (requisition number)."
+    )
+
+    # The role
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160)
+    description = models.TextField(help_text="Markdown; rendered through a sanitiser.")
+    setting = models.CharField(max_length=25, choices=Setting.choices, db_index=True)
+    employment_types = ArrayField(models.CharField(max_length=12, choices=EmploymentType.choices), default=list)
+    shifts = ArrayField(models.CharField(max_length=10, choices=Shift.choices), default=list, blank=True)
+    experience = models.CharField(max_length=12, choices=Experience.choices, default=Experience.ENTRY)
+    arrangement = models.CharField(max_length=8, choices=Arrangement.choices, default=Arrangement.ON_SITE)
+    duties = ArrayField(models.CharField(max_length=25, choices=Duty.choices), default=list, blank=True)
+    systems = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+
+    # The place (remote postings keep the country/region they hire from; coordinates may be empty)
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=6, help_text="ISO 3166-2, e.g. US-TX or CA-ON.")
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    # The pay
+    pay_min = models.DecimalField(max_digits=10, decimal_places=2)
+    pay_max = models.DecimalField(max_digits=10, decimal_places=2)
+    pay_period = models.CharField(max_length=4, choices=PayPeriod.choices, default=PayPeriod.HOUR)
+    pay_currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+    # Kept by the database so hourly and yearly pay compare fairly in filters and sorts.
+    pay_max_hourly = models.GeneratedField(
+        expression=models.Case(
+            models.When(pay_period=PayPeriod.YEAR, then=F("pay_max") / HOURS_PER_YEAR),
+            default=F("pay_max"),
+        ),
+        output_field=models.DecimalField(max_digits=10, decimal_places=2),
+        db_persist=True,
+    )
+    sign_on_bonus = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    shift_differential = models.CharField(max_length=120, blank=True, help_text='e.g. "+$2.00/h nights"')
+
+    # Benefits technicians look for
+    training_provided = models.BooleanField(default=False)
+    exam_fee_paid = models.BooleanField(default=False, help_text="Certification exam fee paid by the employer.")
+    tuition_reimbursement = models.BooleanField(default=False, help_text="Tuition or CE reimbursement.")
+
+    # How to apply
+    apply_method = models.CharField(max_length=5, choices=ApplyMethod.choices, default=ApplyMethod.BOARD)
+    apply_url = models.URLField(blank=True)
+    apply_email = models.EmailField(blank=True)
+
+    # Life cycle
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "slug"], name="posting_slug_unique_per_employer"),
+            models.UniqueConstraint(
+                fields=["employer", "reference"],
+                condition=~Q(reference=""),
+                name="posting_reference_unique_per_employer",
+            ),
+            models.CheckConstraint(condition=Q(pay_min__gt=0), name="posting_pay_min_positive"),
+            models.CheckConstraint(condition=Q(pay_min__lte=F("pay_max")), name="posting_pay_min_lte_max"),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(published_at__isnull=True) | Q(expires_at__gt=F("published_at")),
+                name="posting_expires_after_published",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "expired", "filled"])
+                | Q(published_at__isnull=False, expires_at__isnull=False),
+                name="posting_published_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(apply_method="url") | ~Q(apply_url=""), name="posting_url_apply_has_url"
+            ),
+            models.CheckConstraint(
+                condition=~Q(apply_method="email") | ~Q(apply_email=""), name="posting_email_apply_has_email"
+            ),
+            models.CheckConstraint(condition=~Q(employment_types=[]), name="posting_has_employment_type"),
+            models.CheckConstraint(
+                condition=Q(region__startswith=models.functions.Concat(F("country"), models.Value("-"))),
+                name="posting_region_in_country",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
+                name="posting_coordinates_valid",
+            ),
+        ]
+        indexes = [
+            # The list pages: open postings, newest first.
+            models.Index(fields=["status", "-published_at", "-id"], name="posting_status_published"),
+            models.Index(fields=["region", "status"], name="posting_region_status"),
+            models.Index(fields=["status", "expires_at"], name="posting_status_expires"),
+            models.Index(fields=["latitude", "longitude"], name="posting_coordinates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:160] or "job"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.pay_min is not None and self.pay_max is not None and self.pay_min > self.pay_max:
+            errors["pay_max"] = "The top of the pay range must not be below its bottom."
+        if self.region and self.country and not self.region.startswith(f"{self.country}-"):
+            errors["region"] = f"{self.region} is not a region of {self.country}."
+        if self.apply_method == self.ApplyMethod.URL and not self.apply_url:
+            errors["apply_url"] = "Give the address where candidates apply."
+        if self.apply_method == self.ApplyMethod.EMAIL and not self.apply_email:
+            errors["apply_email"] = "Give the address candidates should write to."
+        if errors:
+            raise ValidationError(errors)
+
+    # -- Status helpers used by services -------------------------------------------------------
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def require_transition_to(self, status: str) -> None:
+        if not self.can_transition_to(status):
+            raise InvalidTransition(
+                f"A {self.get_status_display().lower()} posting cannot become {self.Status(status).label.lower()}."
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED and self.expires_at is not None and self.expires_at > timezone.now()
+        )
+
+    @property
+    def is_remote(self) -> bool:
+        return self.arrangement == Arrangement.REMOTE
+
+    @property
+    def pay_hourly_equivalent(self) -> tuple[Decimal, Decimal]:
+        if self.pay_period == PayPeriod.YEAR:
+            return self.pay_min / HOURS_PER_YEAR, self.pay_max / HOURS_PER_YEAR
+        return self.pay_min, self.pay_max
+
+    def default_expiry(self, start) -> timezone.datetime:
+        return start + timedelta(days=settings.POSTING_DEFAULT_DAYS)
+
+    def get_employment_types_display(self) -> list[str]:
+        return [EmploymentType(value).label for value in self.employment_types]
+
+    def get_shifts_display(self) -> list[str]:
+        return [Shift(value).label for value in self.shifts]
+
+    def get_duties_display(self) -> list[str]:
+        return [Duty(value).label for value in self.duties]
+
+
+class InvalidTransition(ValidationError):
+    """Raised by services when a posting's status does not allow the requested change."""
+
+
+class CredentialRequirement(models.Model):
+    """One requirement of a posting: met by any one of its options ("PTCB CPhT or NHA ExCPT")."""
+
+    class Level(models.TextChoices):
+        REQUIRED = "required", "Required"
+        PREFERRED = "preferred", "Preferred"
+        WITHIN = "within", "Obtain after hire"
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="requirements")
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.REQUIRED)
+    within_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For 'obtain after hire': days after the start date."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level="within") & Q(within_days__gt=0)) | (~Q(level="within") & Q(within_days__isnull=True)),
+                name="requirement_within_days_only_when_within",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        options = " or ".join(str(option) for option in self.options.all())
+        return f"{options} ({self.get_level_display().lower()})"
+
+
+class CredentialOption(models.Model):
+    """One credential that satisfies a requirement, in a jurisdiction when the credential is jurisdictional."""
+
+    requirement = models.ForeignKey(CredentialRequirement, on_delete=models.CASCADE, related_name="options")
+    credential_type = models.ForeignKey(CredentialType, on_delete=models.PROTECT, related_name="+")
+    jurisdiction = models.CharField(max_length=6, blank=True, help_text="ISO 3166-2 (US-TX) for state credentials.")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        if self.jurisdiction:
+            return f"{self.credential_type} ({self.jurisdiction})"
+        return str(self.credential_type)
+
+
+class PostingEvent(models.Model):
+    """The history of a posting: every status change, who made it, when and why."""
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=Posting.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Posting.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id}: {self.from_status or 'new'} → {self.to_status}"

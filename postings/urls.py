@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "postings"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("jobs/", views.PostingListView.as_view(), name="list"),
+    path("jobs/<int:pk>/", views.posting_detail, name="detail-short"),
+    path("jobs/<int:pk>/<slug:slug>/", views.posting_detail, name="detail"),
+]
