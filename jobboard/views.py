@@ -1,9 +1,9 @@
-from django.db import connection
+from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from redis import Redis
 from redis.exceptions import RedisError
-from django.conf import settings
 
 
 def _database_ok() -> bool:
@@ -11,7 +11,7 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:  # noqa: BLE001 - any failure means "not healthy", and is reported as such
+    except DatabaseError:
         return False
 
 

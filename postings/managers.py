@@ -61,3 +61,35 @@ class PostingQuerySet(models.QuerySet):
 
     def for_detail(self) -> PostingQuerySet:
         return self.select_related("employer").prefetch_related("requirements__options__credential_type")
+
+    # -- Added for the public pages ------------------------------------------------------------
+
+    def public(self) -> PostingQuerySet:
+        """Postings with a public page: open ones (200) and closed ones once published (410).
+
+        Drafts, pending and rejected postings, and a posting closed before it ever went live, have none (404).
+        """
+        return self.filter(status__in=["published", "expired", "filled", "closed"], published_at__isnull=False)
+
+    def counts_by_setting(self) -> dict[str, int]:
+        """{setting slug: number of postings}, in one GROUP BY query; settings with none are absent."""
+        return dict(self.order_by().values_list("setting").annotate(count=models.Count("id")))
+
+    def similar_to(self, posting) -> PostingQuerySet:
+        """Others sharing the posting's setting or region: both first, then same setting, then same region."""
+        return (
+            self.exclude(pk=posting.pk)
+            .filter(Q(setting=posting.setting) | Q(region=posting.region))
+            .annotate(
+                same_setting=models.Case(models.When(setting=posting.setting, then=1), default=0),
+                same_region=models.Case(models.When(region=posting.region, then=1), default=0),
+            )
+            .order_by("-same_setting", "-same_region", "-published_at", "-id")
+        )
+
+    def with_keywords(self, q: str) -> PostingQuerySet:
+        """A stand-in until full-text search: every word appears in the title, the employer's name or the city."""
+        qs = self
+        for word in q.split()[:10]:
+            qs = qs.filter(Q(title__icontains=word) | Q(employer__name__icontains=word) | Q(city__icontains=word))
+        return qs

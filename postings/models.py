@@ -147,7 +147,7 @@ class Posting(models.Model):
 
     # The status workflow: every legal transition, in one place. Services refuse anything else.
     TRANSITIONS: dict[str, frozenset[str]] = {
-        Status.DRAFT: frozenset({Status.PENDING, Status.PUBLISHED, Status.CLOSED}),
+        Status.DRAFT: frozenset({Status.PENDING, Status.CLOSED}),
         Status.PENDING: frozenset({Status.PUBLISHED, Status.REJECTED, Status.DRAFT, Status.CLOSED}),
         Status.REJECTED: frozenset({Status.DRAFT, Status.PENDING, Status.CLOSED}),
         Status.PUBLISHED: frozenset({Status.PENDING, Status.EXPIRED, Status.FILLED, Status.CLOSED}),
@@ -232,7 +232,9 @@ class Posting(models.Model):
             models.CheckConstraint(condition=Q(pay_min__gt=0), name="posting_pay_min_positive"),
             models.CheckConstraint(condition=Q(pay_min__lte=F("pay_max")), name="posting_pay_min_lte_max"),
             models.CheckConstraint(
-                condition=Q(expires_at__isnull=True) | Q(published_at__isnull=True) | Q(expires_at__gt=F("published_at")),
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
                 name="posting_expires_after_published",
             ),
             models.CheckConstraint(
@@ -253,7 +255,12 @@ class Posting(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__range=(-90, 90), longitude__range=(-180, 180)),
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__range=(-90, 90),
+                    longitude__range=(-180, 180),
+                ),
                 name="posting_coordinates_valid",
             ),
         ]
@@ -302,9 +309,7 @@ class Posting(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED and self.expires_at is not None and self.expires_at > timezone.now()
-        )
+        return self.status == self.Status.PUBLISHED and self.expires_at is not None and self.expires_at > timezone.now()
 
     @property
     def is_remote(self) -> bool:
@@ -352,7 +357,8 @@ class CredentialRequirement(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(level="within") & Q(within_days__gt=0)) | (~Q(level="within") & Q(within_days__isnull=True)),
+                condition=Q(level="within", within_days__isnull=False, within_days__gt=0)
+                | (~Q(level="within") & Q(within_days__isnull=True)),
                 name="requirement_within_days_only_when_within",
             ),
         ]

@@ -30,11 +30,11 @@ def _expiry(*, start, days: int | None) -> timezone.datetime:
 
 @transaction.atomic
 def posting_submit(*, posting: Posting, by) -> Posting:
-    """Send a draft to review; a trusted employer's posting goes live at once."""
-    if posting.employer.trusted:
-        return posting_publish(posting=posting, by=by, reason="Trusted employer: published without review.")
+    """Send a draft to review; a trusted employer's posting goes live at once (both steps are recorded)."""
     _posting_transition(posting=posting, to=Status.PENDING, by=by)
     posting.save(update_fields=["status", "updated_at"])
+    if posting.employer.trusted:
+        return posting_publish(posting=posting, by=by, reason="Trusted employer: published without review.")
     return posting
 
 

@@ -7,52 +7,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('postings', '0001_initial'),
+        ("postings", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicantProfile',
+            name="ApplicantProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(blank=True, help_text='e.g. "CPhT, 4 years in hospital IV room"', max_length=150)),
-                ('country', models.CharField(blank=True, max_length=2)),
-                ('region', models.CharField(blank=True, max_length=6)),
-                ('city', models.CharField(blank=True, max_length=100)),
-                ('years_experience', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('desired_settings', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('community-retail', 'Community / retail'), ('hospital', 'Hospital'), ('ambulatory-clinic', 'Ambulatory / clinic'), ('long-term-care', 'Long-term care'), ('mail-order', 'Mail order / central fill'), ('specialty', 'Specialty'), ('compounding', 'Compounding'), ('home-infusion', 'Home infusion'), ('nuclear', 'Nuclear pharmacy'), ('pbm-insurance', 'PBM / insurance'), ('government-military', 'Government / military'), ('industry-other', 'Industry / other')], max_length=25), blank=True, default=list, size=None)),
-                ('desired_shifts', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('day', 'Day'), ('evening', 'Evening'), ('night', 'Night'), ('weekend', 'Weekend'), ('rotating', 'Rotating'), ('on-call', 'On call')], max_length=10), blank=True, default=list, size=None)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='applicant_profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "headline",
+                    models.CharField(blank=True, help_text='e.g. "CPhT, 4 years in hospital IV room"', max_length=150),
+                ),
+                ("country", models.CharField(blank=True, max_length=2)),
+                ("region", models.CharField(blank=True, max_length=6)),
+                ("city", models.CharField(blank=True, max_length=100)),
+                ("years_experience", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "desired_settings",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("community-retail", "Community / retail"),
+                                ("hospital", "Hospital"),
+                                ("ambulatory-clinic", "Ambulatory / clinic"),
+                                ("long-term-care", "Long-term care"),
+                                ("mail-order", "Mail order / central fill"),
+                                ("specialty", "Specialty"),
+                                ("compounding", "Compounding"),
+                                ("home-infusion", "Home infusion"),
+                                ("nuclear", "Nuclear pharmacy"),
+                                ("pbm-insurance", "PBM / insurance"),
+                                ("government-military", "Government / military"),
+                                ("industry-other", "Industry / other"),
+                            ],
+                            max_length=25,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                (
+                    "desired_shifts",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("day", "Day"),
+                                ("evening", "Evening"),
+                                ("night", "Night"),
+                                ("weekend", "Weekend"),
+                                ("rotating", "Rotating"),
+                                ("on-call", "On call"),
+                            ],
+                            max_length=10,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="applicant_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HeldCredential',
+            name="HeldCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('jurisdiction', models.CharField(blank=True, help_text='ISO 3166-2, e.g. US-TX.', max_length=6)),
-                ('number', models.CharField(blank=True, max_length=50)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('credential_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='postings.credentialtype')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to='applicants.applicantprofile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("jurisdiction", models.CharField(blank=True, help_text="ISO 3166-2, e.g. US-TX.", max_length=6)),
+                ("number", models.CharField(blank=True, max_length=50)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "credential_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="postings.credentialtype"
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credentials",
+                        to="applicants.applicantprofile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['credential_type__name'],
+                "ordering": ["credential_type__name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='applicantprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('years_experience__isnull', True), ('years_experience__lte', 60), _connector='OR'), name='profile_years_experience_plausible'),
+            model_name="applicantprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("years_experience__isnull", True), ("years_experience__lte", 60), _connector="OR"),
+                name="profile_years_experience_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='heldcredential',
-            constraint=models.UniqueConstraint(fields=('profile', 'credential_type', 'jurisdiction'), name='held_credential_unique'),
+            model_name="heldcredential",
+            constraint=models.UniqueConstraint(
+                fields=("profile", "credential_type", "jurisdiction"), name="held_credential_unique"
+            ),
         ),
     ]

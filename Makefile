@@ -1,0 +1,58 @@
+# The two commands: `make run` and `make test`. Everything else here supports them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(CURDIR)/$(VENV)/bin
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench serve pytest browser clean
+
+help:
+	@echo "make run    start the board (web, Celery worker and beat, embedded PostgreSQL and Redis, demo data)"
+	@echo "make test   lint, migration check and the whole test suite"
+	@echo "make bench  benchmarks (separate database)"
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	@$(PY) -m jobboard.devservices -- $(MAKE) --no-print-directory serve
+
+# Runs inside devservices, with DATABASE_URL and REDIS_URL set.
+serve:
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_setup
+	PATH="$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+		|| { echo "Could not install chromium: run 'apt-get install -y chromium' as root"; exit 1; }; }
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed-dev browser lint
+	@$(PY) -m jobboard.devservices -- $(MAKE) --no-print-directory pytest
+
+pytest:
+	DJANGO_SETTINGS_MODULE=jobboard.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	@$(PY) -m jobboard.devservices -- $(PY) -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import Employer, EmployerMember
+
+
+class EmployerMemberInline(admin.TabularInline):
+    model = EmployerMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "verified", "trusted", "created_at"]
+    list_filter = ["type", "verified", "trusted"]
+    list_editable = ["verified", "trusted"]
+    search_fields = ["name", "slug", "website"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [EmployerMemberInline]
+
+
+@admin.register(EmployerMember)
+class EmployerMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "employer", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "employer"]
+    search_fields = ["user__email", "user__username", "employer__name"]
+    raw_id_fields = ["user", "employer"]
+    readonly_fields = ["created_at"]
