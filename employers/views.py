@@ -1,5 +1,17 @@
+from django.core.paginator import Paginator
 from django.views.generic import DetailView
+
+from postings.models import Posting
+
+from .models import Employer
 
 
 class EmployerDetailView(DetailView):
-    pass
+    model = Employer
+    template_name = "employers/employer_detail.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        postings = Posting.objects.open().for_employer(self.object).for_cards().newest()
+        page = Paginator(postings, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, postings=page.object_list, **kwargs)

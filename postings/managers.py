@@ -93,3 +93,19 @@ class PostingQuerySet(models.QuerySet):
         for word in q.split()[:10]:
             qs = qs.filter(Q(title__icontains=word) | Q(employer__name__icontains=word) | Q(city__icontains=word))
         return qs
+
+
+class PlaceQuerySet(models.QuerySet):
+    def resolve(self, text: str):
+        """The place a seeker means by "78701", "Austin, TX" or "Toronto": the most populous match, or None."""
+        from .geo import parse_place
+
+        query = parse_place(text)
+        if query is None:
+            return None
+        if query.postal_code:
+            return self.filter(kind="postal", key=query.postal_code).first()
+        places = self.filter(kind="city", key=query.city)
+        if query.region:
+            places = places.filter(region=query.region)
+        return places.order_by("-population", "id").first()

