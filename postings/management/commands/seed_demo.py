@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+
+from postings.demo import DEMO_PASSWORD, DemoDataExists, demo_seed
+
+
+def _raw_stream(stream):
+    """The stream under Django's wrappers (demo_setup passes its own): tqdm redraws its bar with carriage
+    returns, and OutputWrapper would add a newline (and the error colour) to every redraw."""
+    while isinstance(stream, OutputWrapper):
+        stream = stream._out
+    return stream
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty board with realistic demo data: employers (each with an owner, "
+        "owner@<employer-slug>.example), postings across US states and Canadian provinces with credential "
+        "requirements, and about one applicant per 20 postings (at most 5,000). The same --seed gives the "
+        "same data. Refuses to run when the database already has postings or the demo accounts; flush it "
+        f"first. Every demo user's password is '{DEMO_PASSWORD}': for development databases only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--postings", type=int, default=2000, help="Postings to create (default 2000).")
+        parser.add_argument("--employers", type=int, default=60, help="Employers to create (default 60).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed, the same data.")
+
+    def handle(self, *args, **options):
+        progress = _raw_stream(self.stderr) if options["verbosity"] > 0 else None
+        try:
+            counts = demo_seed(
+                postings=options["postings"], employers=options["employers"], seed=options["seed"], stdout=progress
+            )
+        except (DemoDataExists, ValueError) as error:
+            raise CommandError(str(error)) from error
+        if options["verbosity"] > 0:
+            summary = ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in counts.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data created: {summary}."))
