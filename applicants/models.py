@@ -1,13 +1,29 @@
+from __future__ import annotations
+
+import pycountry
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from postings.models import CredentialType, Setting, Shift
+
+from .managers import (
+    ApplicantProfileQuerySet,
+    ApplicationQuerySet,
+    ApplyClickQuerySet,
+    HeldCredentialQuerySet,
+    SavedJobQuerySet,
+)
+from .storage import private_storage
 
 
 class ApplicantProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_profile")
+    full_name = models.CharField(max_length=150, blank=True)
     headline = models.CharField(max_length=150, blank=True, help_text='e.g. "CPhT, 4 years in hospital IV room"')
     country = models.CharField(max_length=2, blank=True)
     region = models.CharField(max_length=6, blank=True)
@@ -15,8 +31,14 @@ class ApplicantProfile(models.Model):
     years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
     desired_settings = ArrayField(models.CharField(max_length=25, choices=Setting.choices), default=list, blank=True)
     desired_shifts = ArrayField(models.CharField(max_length=10, choices=Shift.choices), default=list, blank=True)
+    # The resume: stored under a random name in private storage; `resume_name` is the cleaned name shown.
+    resume = models.FileField(storage=private_storage, max_length=255, blank=True)
+    resume_name = models.CharField(max_length=100, blank=True)
+    resume_uploaded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicantProfileQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -27,7 +49,36 @@ class ApplicantProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("applicants:me")
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.user.get_full_name() or self.user.email or self.user.get_username()
+
+    def get_desired_settings_display(self) -> list[str]:
+        return [Setting(value).label for value in self.desired_settings if value in Setting.values]
+
+    def get_desired_shifts_display(self) -> list[str]:
+        return [Shift(value).label for value in self.desired_shifts if value in Shift.values]
+
+
+def jurisdiction_error(credential_type: CredentialType, jurisdiction: str) -> str | None:
+    """Why a jurisdiction does not fit a credential type, or None: the rule the form and the model share."""
+    if not credential_type.jurisdictional:
+        if jurisdiction:
+            return f"{credential_type.name} is a national credential: leave the state or province empty."
+        return None
+    if not jurisdiction:
+        return f"{credential_type.name} is issued by a state or province: choose which one."
+    subdivision = pycountry.subdivisions.get(code=jurisdiction)
+    if subdivision is None or subdivision.country_code != credential_type.country:
+        country = pycountry.countries.get(alpha_2=credential_type.country)
+        where = country.name if country else credential_type.country
+        return f"{credential_type.name} is issued in {where}: choose a state or province there."
+    return None
 
 
 class HeldCredential(models.Model):
@@ -40,6 +91,8 @@ class HeldCredential(models.Model):
     expires_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = HeldCredentialQuerySet.as_manager()
+
     class Meta:
         ordering = ["credential_type__name"]
         constraints = [
@@ -51,3 +104,376 @@ class HeldCredential(models.Model):
     def __str__(self) -> str:
         where = f" ({self.jurisdiction})" if self.jurisdiction else ""
         return f"{self.credential_type}{where}"
+
+    def clean(self):
+        if self.credential_type_id is not None:
+            error = jurisdiction_error(self.credential_type, self.jurisdiction)
+            if error:
+                raise ValidationError({"jurisdiction": error})
+
+    def is_valid_on(self, day) -> bool:
+        """Unexpired on `day`: the same rule as `HeldCredentialQuerySet.valid_on` and `qualified_for`."""
+        return self.expires_on is None or self.expires_on >= day
+
+    @property
+    def is_expired(self) -> bool:
+        return not self.is_valid_on(timezone.localdate())
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        VIEWED = "viewed", "Viewed"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        INTERVIEWING = "interviewing", "Interviewing"
+        OFFERED = "offered", "Offered"
+        HIRED = "hired", "Hired"
+        NOT_SELECTED = "not-selected", "Not selected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # Nothing moves an application on once it has one of these: the applicant has been told, or left.
+    FINAL = frozenset({Status.HIRED, Status.NOT_SELECTED, Status.WITHDRAWN})
+    # What a team member may set (submitted is where every application starts; withdrawing is the applicant's).
+    EMPLOYER_STATUSES = (
+        Status.VIEWED,
+        Status.SHORTLISTED,
+        Status.INTERVIEWING,
+        Status.OFFERED,
+        Status.HIRED,
+        Status.NOT_SELECTED,
+    )
+    # The applicant is emailed, with the employer's editable message, when one of these is set.
+    DECISIONS = frozenset({Status.HIRED, Status.NOT_SELECTED})
+
+    posting = models.ForeignKey("postings.Posting", on_delete=models.CASCADE, related_name="applications")
+    # Empty once the applicant deleted their account: the employer keeps an anonymous record.
+    profile = models.ForeignKey(
+        ApplicantProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    cover_note = models.TextField(blank=True, max_length=5000)
+    # A copy of the resume as sent, so editing the profile later never changes what the employer received.
+    resume = models.FileField(storage=private_storage, max_length=255, blank=True)
+    resume_name = models.CharField(max_length=100, blank=True)
+    resume_purged_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # Set when the employer's team was emailed about it: the digest's ledger, so no one hears twice.
+    employer_notified_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "profile"], name="application_once_per_posting"),
+        ]
+        indexes = [
+            models.Index(fields=["posting", "status"], name="application_posting_status"),
+            models.Index(fields=["profile", "-submitted_at"], name="application_profile_newest"),
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(employer_notified_at__isnull=True),
+                name="application_unnotified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} for {self.posting_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applicants:application-detail", kwargs={"pk": self.pk})
+
+    @property
+    def applicant_name(self) -> str:
+        return self.profile.display_name if self.profile_id else "Deleted applicant"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    def get_review_url(self) -> str:
+        return reverse("review:application", kwargs={"pk": self.pk})
+
+
+class ApplicationEvent(models.Model):
+    """Each status an application reached, when and by whom: the dates the applicant sees."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Application.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The message emailed to the applicant with this change, if any: theirs to see and to export.
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class ApplicationNote(models.Model):
+    """A team member's note on an applicant: seen by the employer's team only, never by the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.application_id}"
+
+
+class ApplyClick(models.Model):
+    """A click on "apply on the employer's site": the only trace we have of an external application."""
+
+    posting = models.ForeignKey("postings.Posting", on_delete=models.CASCADE, related_name="apply_clicks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ApplyClickQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["posting", "created_at"], name="apply_click_posting_created")]
+
+    def __str__(self) -> str:
+        return f"Click-out to {self.posting_id}"
+
+
+class SavedJob(models.Model):
+    profile = models.ForeignKey(ApplicantProfile, on_delete=models.CASCADE, related_name="saved_jobs")
+    posting = models.ForeignKey("postings.Posting", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SavedJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["profile", "posting"], name="saved_job_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} saved {self.posting_id}"
+
+
+class DecisionMessage(models.Model):
+    """An employer's own wording for the email an applicant gets when hired or not selected.
+
+    Without a row the default in `applicants.messages` is used. Placeholders are plain `{name}` tokens,
+    substituted by us (never a template language an employer could use to reach into our objects).
+    """
+
+    class Kind(models.TextChoices):
+        HIRED = "hired", "Hired"
+        NOT_SELECTED = "not-selected", "Not selected"
+
+    employer = models.ForeignKey("employers.Employer", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(max_length=5000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["employer", "kind"], name="decision_message_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} message of {self.employer_id}"
+
+
+# -- Job alerts (issue 6) -------------------------------------------------------------------------------
+# Kept together at the end of the module (their QuerySets live in alert_managers.py, the matching SQL in
+# alert_matching.py, the writes in alert_services.py) so the alert code stays in one place.
+
+from django.contrib.postgres.indexes import BrinIndex, GinIndex  # noqa: E402
+from django.contrib.postgres.search import SearchQuery  # noqa: E402
+
+from .alert_managers import AlertDeliveryQuerySet, AlertQuerySet  # noqa: E402
+
+
+class TsQueryField(models.Field):
+    """A PostgreSQL tsquery: an alert's keywords parsed once, exactly as search parses them per request."""
+
+    description = "Text search query"
+
+    def db_type(self, connection) -> str:
+        return "tsquery"
+
+
+class Alert(models.Model):
+    """A saved search that emails new matching jobs: the search's criteria, stored in typed columns.
+
+    `criteria` keeps the validated search parameters (for the "see all" link and the manage page); the
+    columns below hold the same criteria in the shape the set-based matching SQL compares (alert_matching.py).
+    Nothing is sent before the address is confirmed (double opt-in) and only postings published after
+    `matching_from` are ever sent.
+    """
+
+    class Frequency(models.TextChoices):
+        INSTANT = "instant", "As soon as they are posted"
+        DAILY = "daily", "Once a day"
+        WEEKLY = "weekly", "Once a week"
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Waiting for confirmation"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="job_alerts"
+    )
+    email = models.EmailField(help_text="Where the alert is sent; stored in lower case.")
+    name = models.CharField(max_length=200)
+    frequency = models.CharField(max_length=7, choices=Frequency.choices, default=Frequency.DAILY)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNCONFIRMED)
+    paused_reason = models.CharField(max_length=200, blank=True)
+    criteria = models.JSONField(default=dict, help_text="The search parameters, as /jobs/ takes them.")
+    criteria_key = models.CharField(
+        max_length=64, help_text="A hash of the criteria: one alert per search and address."
+    )
+
+    # The criteria in typed columns, for matching. Computed once, by the code search uses (alert_matching.py).
+    keywords = models.CharField(max_length=200, blank=True)
+    keywords_query = models.GeneratedField(
+        expression=models.Case(
+            models.When(keywords="", then=models.Value(None)),
+            default=SearchQuery(models.F("keywords"), search_type="websearch", config="english"),
+        ),
+        output_field=TsQueryField(null=True),
+        db_persist=True,
+    )
+    country = models.CharField(max_length=2, blank=True)
+    region = models.CharField(max_length=6, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    place_label = models.CharField(max_length=120, blank=True, help_text='The resolved "near" place.')
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    radius_km = models.FloatField(null=True, blank=True)
+    min_latitude = models.FloatField(null=True, blank=True)
+    max_latitude = models.FloatField(null=True, blank=True)
+    min_longitude = models.FloatField(null=True, blank=True)
+    max_longitude = models.FloatField(null=True, blank=True)
+    # The distance formula's constants, computed in Python as `distance_km_expression` computes them, so the
+    # database evaluates the very same floating-point expression for an alert as for its search page.
+    latitude_radians = models.FloatField(null=True, blank=True)
+    latitude_cosine = models.FloatField(null=True, blank=True)
+    longitude_radians = models.FloatField(null=True, blank=True)
+    settings = ArrayField(models.CharField(max_length=25), default=list, blank=True)
+    employment_types = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    shifts = ArrayField(models.CharField(max_length=10), default=list, blank=True)
+    experience = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    arrangements = ArrayField(models.CharField(max_length=8), default=list, blank=True)
+    pay_floor_hourly = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    training = models.BooleanField(default=False)
+    qualified = models.BooleanField(default=False)
+    # Candidate keys: an alert can only match a posting that shares one (a cheap equality join before the
+    # exact predicate). See alert_matching.alert_match_keys.
+    match_keys = ArrayField(models.CharField(max_length=160), default=list, blank=True)
+
+    # Life cycle
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    matching_from = models.DateTimeField(null=True, blank=True, help_text="Only postings published after this.")
+    next_digest_at = models.DateTimeField(null=True, blank=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Consecutive permanent (5xx) failures; a success resets it, a few in a row pause the alert.
+    permanent_failures = models.PositiveSmallIntegerField(default=0)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "criteria_key"],
+                condition=~Q(status="unsubscribed"),
+                name="alert_once_per_search_and_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="unconfirmed") | Q(status="unsubscribed") | Q(matching_from__isnull=False),
+                name="alert_confirmed_has_matching_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, radius_km__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False, radius_km__gt=0),
+                name="alert_near_has_radius",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["frequency", "next_digest_at"], condition=Q(status="active"), name="alert_digest_due"),
+            models.Index(fields=["email"], name="alert_email"),
+            GinIndex(fields=["match_keys"], name="alert_match_keys"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class AlertDelivery(models.Model):
+    """The ledger: one row per (alert, posting), written when they match and before any email is sent.
+
+    The unique constraint is what makes matching safe to repeat and sending safe to retry: a job reaches
+    an alert at most once, whichever worker, beat run or redelivered message gets there first.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Not sent: the job closed or the alert stopped"
+        FAILED = "failed", "Failed"
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    posting = models.ForeignKey("postings.Posting", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)
+    matched_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    # A digest records only the jobs its email lists (the newest ten); this is how many it matched in all,
+    # for the email's "…and 80 more" and its link to the whole search.
+    run_matches = models.PositiveIntegerField(default=1)
+
+    objects = AlertDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "alert deliveries"
+        constraints = [models.UniqueConstraint(fields=["alert", "posting"], name="alert_delivery_once")]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="alert_delivery_due"),
+            # Appended in time order: a BRIN index serves the admin's per-day counts for almost no upkeep.
+            BrinIndex(fields=["matched_at"], name="alert_delivery_matched"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} for alert {self.alert_id}: {self.status}"
+
+
+class AlertPostingMatch(models.Model):
+    """A posting that instant matching has handled: beat's safety net re-matches only the others."""
+
+    posting = models.OneToOneField("postings.Posting", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    matched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} matched {self.matched_at:%Y-%m-%d %H:%M}"

@@ -8,9 +8,23 @@ class EmployerQuerySet(models.QuerySet):
         """Organisations the user is a member of: the one place employer access is scoped."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user)
+        # The annotation reads the membership row the filter joined: the user's role in each organisation.
+        return self.filter(memberships__user=user).annotate(member_role=models.F("memberships__role"))
 
     def with_open_posting_count(self) -> EmployerQuerySet:
         from postings.managers import open_q
 
         return self.annotate(open_posting_count=models.Count("postings", filter=open_q("postings__")))
+
+
+class EmployerMemberQuerySet(models.QuerySet):
+    def owners(self) -> EmployerMemberQuerySet:
+        return self.filter(role="owner")
+
+    def for_employer(self, employer) -> EmployerMemberQuerySet:
+        return self.filter(employer=employer)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True)

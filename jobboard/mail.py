@@ -18,9 +18,14 @@ def email_render(*, template: str, context: dict) -> tuple[str, str, str]:
 
 def email_send(*, to: list[str], template: str, context: dict, headers: dict | None = None) -> None:
     """Render now (so the worker needs no request state), send from the worker once the transaction commits."""
+    subject, text, html = email_render(template=template, context=context)
+    email_queue(to=to, subject=subject, text=text, html=html, headers=headers)
+
+
+def email_queue(*, to: list[str], subject: str, text: str, html: str, headers: dict | None = None) -> None:
+    """Hand an already rendered message to the worker once the transaction commits (allauth renders its own)."""
     from .tasks import email_send_task
 
-    subject, text, html = email_render(template=template, context=context)
     transaction.on_commit(
         lambda: email_send_task.delay(to=to, subject=subject, text=text, html=html, headers=headers or {})
     )

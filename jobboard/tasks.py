@@ -11,5 +11,6 @@ from django.core.mail import EmailMultiAlternatives
 )
 def email_send_task(*, to: list[str], subject: str, text: str, html: str, headers: dict) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
-    message.attach_alternative(html, "text/html")
+    if html:  # some of allauth's messages are plain text only
+        message.attach_alternative(html, "text/html")
     message.send()

@@ -1,8 +1,22 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import services
-from .models import CredentialOption, CredentialRequirement, CredentialType, Posting, PostingEvent
+from .models import (
+    CredentialOption,
+    CredentialRequirement,
+    CredentialType,
+    ExpiryReminder,
+    PendingPosting,
+    Posting,
+    PostingEvent,
+    Report,
+)
 
 
 @admin.register(CredentialType)
@@ -101,24 +115,149 @@ class PostingAdmin(admin.ModelAdmin):
         ("Life cycle", {"fields": ["status", "published_at", "expires_at", "created_by", "created_at", "updated_at"]}),
     ]
 
-    def _run(self, request, queryset, service, done: str):
-        succeeded = 0
-        for posting in queryset.select_related("employer"):
-            try:
-                service(posting=posting, by=request.user)
-                succeeded += 1
-            except ValidationError as error:
-                self.message_user(request, f"{posting}: {' '.join(error.messages)}", messages.WARNING)
-        if succeeded:
-            self.message_user(request, f"{succeeded} posting(s) {done}.", messages.SUCCESS)
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm(services.MODERATE_PERMISSION)
 
-    @admin.action(description="Approve and publish selected postings", permissions=["change"])
+    @admin.action(description="Approve and publish selected postings", permissions=["moderate"])
     def approve(self, request, queryset):
-        self._run(request, queryset, services.posting_publish, "published")
+        _run(self, request, queryset, services.posting_approve, "approved and published")
 
     @admin.action(description="Close selected postings", permissions=["change"])
     def close(self, request, queryset):
-        self._run(request, queryset, services.posting_close, "closed")
+        _run(self, request, queryset, services.posting_close, "closed")
+
+
+def _run(model_admin, request, queryset, service, done: str, **kwargs) -> None:
+    """Call one service per posting; report each refusal instead of stopping at the first."""
+    succeeded = 0
+    for posting in queryset.select_related("employer", "created_by"):
+        try:
+            service(posting=posting, by=request.user, **kwargs)
+            succeeded += 1
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            model_admin.message_user(request, f"{posting}: {text}", messages.WARNING)
+    if succeeded:
+        model_admin.message_user(request, f"{succeeded} posting(s) {done}.", messages.SUCCESS)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Message to the employer",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        max_length=2000,
+        help_text="Emailed to whoever posted it and shown on their dashboard.",
+    )
+
+
+def _with_reason(model_admin, request, queryset, *, service, title: str, done: str, action: str):
+    """An intermediate page asking for the reason, as Django's own delete confirmation does."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        keyword = "comment" if service is services.posting_request_changes else "reason"
+        _run(model_admin, request, queryset, service, done, **{keyword: form.cleaned_data["reason"]})
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "postings": queryset.select_related("employer"),
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, "admin/postings/reason_form.html", context)
+
+
+class PendingEmployerFilter(admin.SimpleListFilter):
+    title = "employer"
+    parameter_name = "employer_status"
+
+    def lookups(self, request, model_admin):
+        return [("verified", "Verified"), ("unverified", "Not verified"), ("trusted", "Trusted")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "verified":
+            return queryset.filter(employer__verified=True)
+        if self.value() == "unverified":
+            return queryset.filter(employer__verified=False)
+        if self.value() == "trusted":
+            return queryset.filter(employer__trusted=True)
+        return queryset
+
+
+@admin.register(PendingPosting)
+class PendingPostingAdmin(admin.ModelAdmin):
+    """The moderation queue: pending postings, the longest-waiting first."""
+
+    list_display = ["title", "employer_link", "verified", "setting", "region", "pay", "waiting_since"]
+    list_filter = [PendingEmployerFilter, "employer__verified", "employer__trusted", "setting", "region"]
+    list_select_related = ["employer"]
+    search_fields = ["title", "employer__name", "reference", "city"]
+    actions = ["approve", "reject", "request_changes"]
+    inlines = [CredentialRequirementInline, PostingEventInline]
+    fieldsets = PostingAdmin.fieldsets
+    readonly_fields = [field for _, options in PostingAdmin.fieldsets for field in options["fields"]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).pending_review()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm(services.MODERATE_PERMISSION)
+
+    @admin.display(description="Employer", ordering="employer__name")
+    def employer_link(self, posting):
+        url = reverse("admin:employers_employer_change", args=[posting.employer_id])
+        return format_html('<a href="{}">{}</a>', url, posting.employer.name)
+
+    @admin.display(description="Verified", boolean=True)
+    def verified(self, posting):
+        return posting.employer.verified
+
+    @admin.display(description="Pay")
+    def pay(self, posting):
+        return f"{posting.pay_min:,.2f}\u2013{posting.pay_max:,.2f} {posting.pay_currency}/{posting.pay_period}"
+
+    @admin.display(description="Waiting since", ordering="updated_at")
+    def waiting_since(self, posting):
+        return posting.updated_at
+
+    @admin.action(description="Approve and publish", permissions=["moderate"])
+    def approve(self, request, queryset):
+        _run(self, request, queryset, services.posting_approve, "approved and published")
+
+    @admin.action(description="Reject with a reason…", permissions=["moderate"])
+    def reject(self, request, queryset):
+        return _with_reason(
+            self,
+            request,
+            queryset,
+            service=services.posting_reject,
+            title="Reject postings",
+            done="rejected",
+            action="reject",
+        )
+
+    @admin.action(description="Request changes…", permissions=["moderate"])
+    def request_changes(self, request, queryset):
+        return _with_reason(
+            self,
+            request,
+            queryset,
+            service=services.posting_request_changes,
+            title="Request changes",
+            done="sent back for changes",
+            action="request_changes",
+        )
 
 
 @admin.register(PostingEvent)
@@ -129,3 +268,63 @@ class PostingEventAdmin(admin.ModelAdmin):
     raw_id_fields = ["posting", "by"]
     readonly_fields = ["posting", "from_status", "to_status", "by", "reason", "created_at"]
     show_full_result_count = False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The reports queue: open reports first, oldest first; act by closing the posting or dismissing."""
+
+    list_display = ["posting_link", "employer", "reason", "short_details", "status", "created_at"]
+    list_filter = ["status", "reason"]
+    list_select_related = ["posting__employer"]
+    search_fields = ["posting__title", "posting__employer__name", "details"]
+    readonly_fields = ["posting", "reason", "details", "reporter", "status", "resolved_by", "resolved_at", "created_at"]
+    fields = readonly_fields
+    actions = ["close_posting", "dismiss"]
+    ordering = ["status", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm(services.MODERATE_PERMISSION)
+
+    @admin.display(description="Posting", ordering="posting__title")
+    def posting_link(self, report):
+        url = reverse("admin:postings_posting_change", args=[report.posting_id])
+        return format_html('<a href="{}">{}</a> ({})', url, report.posting.title, report.posting.get_status_display())
+
+    @admin.display(description="Employer")
+    def employer(self, report):
+        return report.posting.employer.name
+
+    @admin.display(description="Details")
+    def short_details(self, report):
+        return report.details[:80] + ("…" if len(report.details) > 80 else "")
+
+    def _each(self, request, queryset, service, done: str):
+        succeeded = 0
+        for report in queryset.filter(status=Report.Status.OPEN).select_related("posting"):
+            try:
+                service(report=report, by=request.user)
+                succeeded += 1
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{report}: {text}", messages.WARNING)
+        self.message_user(request, f"{succeeded} report(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Close the reported postings", permissions=["moderate"])
+    def close_posting(self, request, queryset):
+        self._each(request, queryset, services.report_close_posting, "acted on: postings closed")
+
+    @admin.action(description="Dismiss the reports", permissions=["moderate"])
+    def dismiss(self, request, queryset):
+        self._each(request, queryset, services.report_dismiss, "dismissed")
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(admin.ModelAdmin):
+    list_display = ["posting", "expires_at", "sent_at", "used_at", "used_action"]
+    list_select_related = ["posting"]
+    raw_id_fields = ["posting"]
+    readonly_fields = ["posting", "expires_at", "sent_at", "used_at", "used_action"]

@@ -1,20 +1,46 @@
-"""The search form of /jobs/: each filter calls one PostingQuerySet method (django-filter skips empty values).
+"""The search of /jobs/, its feed and job alerts: one FilterSet, so they can never disagree.
 
-Invalid values become form errors (shown on the page); the filters that did validate still apply.
+Every parameter of CONTRACT.md is a declared filter, so the form validates it and shows an error next to the
+field when it is malformed. `filter_queryset` then applies each valid value through one PostingQuerySet
+method, in one place, because several parameters work together (near + radius + unit, q + sort).
 """
 
-from functools import cache
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache, cached_property
 
 import django_filters
 import pycountry
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 
-from .models import Posting, Setting
+from .geo import to_km
+from .managers import BY_DISTANCE, BY_PAY, NEWEST, RANK_CANDIDATES
+from .models import HOURS_PER_YEAR, Arrangement, EmploymentType, Experience, Place, Posting, Setting, Shift
+from .pagination import RESULT_BOUND
 
 # Never echo the rejected value back: it may be anything, NUL bytes included.
 INVALID_CHOICE = {"invalid_choice": "Choose one of the listed options."}
 
 COUNTRY_CHOICES = [("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom")]
+UNIT_CHOICES = [("mi", "miles"), ("km", "km")]
+POSTED_WITHIN_CHOICES = [("1", "Last 24 hours"), ("3", "Last 3 days"), ("7", "Last week"), ("14", "Last 2 weeks"),
+                         ("30", "Last 30 days")]  # fmt: skip
+SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest"), ("pay", "Highest pay"), ("distance", "Distance")]
+DEFAULT_RADIUS = 25
+# A floor above this is surely a yearly salary ("45000"); it is compared as hourly over 2,080 hours.
+HOURLY_CEILING = Decimal(1000)
+
+
+def order_expression(alias: str, direction: str):
+    """ORM ordering for an (alias, SQL direction) pair of managers.Ordering."""
+    field = "pk" if alias == "id" else alias
+    nulls_last = True if "NULLS LAST" in direction else None
+    if direction.startswith("DESC"):
+        return F(field).desc(nulls_last=nulls_last)
+    return F(field).asc(nulls_last=nulls_last)
 
 
 @cache
@@ -31,51 +57,188 @@ def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-class PostingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Keywords", method="filter_keywords", max_length=200)
-    region = django_filters.ChoiceFilter(
-        label="State or province",
-        choices=region_choices(),
-        empty_label="Anywhere",
-        method="filter_region",
-        error_messages=INVALID_CHOICE,
+def _multiple(label: str, choices) -> django_filters.MultipleChoiceFilter:
+    return django_filters.MultipleChoiceFilter(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, error_messages=INVALID_CHOICE
     )
+
+
+class SearchForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        near = cleaned.get("near")
+        if near:
+            place = Place.objects.resolve(near)
+            if place is None:
+                self.add_error("near", "We don't know that place. Try a US ZIP code or a city like “Austin, TX”.")
+            cleaned["place"] = place
+        if cleaned.get("sort") == "distance" and not cleaned.get("place"):
+            self.add_error("sort", "Sorting by distance needs a place in “Near”.")
+        return cleaned
+
+
+class PostingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Keywords", max_length=200)
     country = django_filters.ChoiceFilter(
         label="Country",
         choices=COUNTRY_CHOICES,
         empty_label="Any country",
-        method="filter_country",
         error_messages=INVALID_CHOICE,
     )
-    setting = django_filters.MultipleChoiceFilter(
-        label="Practice setting",
-        choices=Setting.choices,
-        widget=forms.CheckboxSelectMultiple,
-        method="filter_setting",
+    region = django_filters.ChoiceFilter(
+        label="State or province",
+        choices=region_choices(),
+        empty_label="Anywhere",
         error_messages=INVALID_CHOICE,
+    )
+    city = django_filters.CharFilter(label="City", max_length=100)
+    near = django_filters.CharFilter(label="Near", max_length=100,
+                                     help_text="A US ZIP code or a city, e.g. “Austin, TX”")  # fmt: skip
+    radius = django_filters.NumberFilter(label="Within", validators=[MinValueValidator(1), MaxValueValidator(500)])
+    unit = django_filters.ChoiceFilter(
+        label="Unit", choices=UNIT_CHOICES, empty_label=None, error_messages=INVALID_CHOICE
+    )
+    setting = _multiple("Practice setting", Setting.choices)
+    employment_type = _multiple("Employment type", EmploymentType.choices)
+    shift = _multiple("Shift", Shift.choices)
+    experience = _multiple("Experience", Experience.choices)
+    arrangement = _multiple("Work arrangement", Arrangement.choices)
+    pay_min = django_filters.NumberFilter(
+        label="Minimum pay per hour",
+        validators=[MinValueValidator(0), MaxValueValidator(10_000_000)],
+        help_text="Yearly salaries are compared as hourly over 2,080 hours.",
+    )
+    posted_within = django_filters.ChoiceFilter(
+        label="Posted", choices=POSTED_WITHIN_CHOICES, empty_label="Any time",
+        error_messages=INVALID_CHOICE,
+    )  # fmt: skip
+    training = django_filters.BooleanFilter(
+        label="Training provided or no certification required", widget=forms.CheckboxInput
+    )
+    qualified = django_filters.BooleanFilter(label="Only jobs I qualify for", widget=forms.CheckboxInput)
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, empty_label=None, error_messages=INVALID_CHOICE
     )
 
     class Meta:
         model = Posting
-        fields = ["q", "region", "country", "setting"]
+        fields: list[str] = []
+        form = SearchForm
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if "setting" in self.form.errors and hasattr(self.form.data, "getlist"):
-            # ?setting=hospital&setting=typo: report the typo, but still narrow to the settings that exist.
-            valid = [value for value in self.form.data.getlist("setting") if value in Setting.values]
-            if valid:
-                queryset = queryset.with_setting(*valid)
+        return self._sorted(self._filtered(queryset), self.form.cleaned_data.get("place"))
+
+    @cached_property
+    def matches(self):
+        """Every posting the search finds, unsorted: what counts and facet counts are taken over."""
+        if not self.is_bound:
+            return self.queryset.all()
+        self.errors  # noqa: B018 - validates the form, which filtering reads
+        matches = self._filtered(self.queryset.all())
+        if self.form.cleaned_data.get("q"):
+            matches = matches.search(self.form.cleaned_data["q"])
+        return matches
+
+    def _filtered(self, queryset):
+        data = self.form.cleaned_data
+        # ?setting=hospital&setting=typo: the typo is reported, the valid settings still narrow the search.
+        lists = {
+            name: self._valid_values(name, choices)
+            for name, choices in [
+                ("setting", Setting.values),
+                ("employment_type", EmploymentType.values),
+                ("shift", Shift.values),
+                ("experience", Experience.values),
+                ("arrangement", Arrangement.values),
+            ]
+        }
+        if lists["setting"]:
+            queryset = queryset.with_setting(*lists["setting"])
+        if lists["employment_type"]:
+            queryset = queryset.with_employment_type(*lists["employment_type"])
+        if lists["shift"]:
+            queryset = queryset.with_shift(*lists["shift"])
+        if lists["experience"]:
+            queryset = queryset.with_experience(*lists["experience"])
+        if lists["arrangement"]:
+            queryset = queryset.with_arrangement(*lists["arrangement"])
+        if data.get("country") or data.get("region") or data.get("city"):
+            queryset = queryset.in_place(
+                country=data.get("country") or "", region=data.get("region") or "", city=data.get("city") or ""
+            )
+        place = data.get("place")
+        if place is not None:
+            radius_km = to_km(float(data.get("radius") or DEFAULT_RADIUS), data.get("unit") or "mi")
+            queryset = queryset.near(latitude=place.latitude, longitude=place.longitude, radius_km=radius_km)
+        if data.get("pay_min") is not None:
+            queryset = queryset.paying_at_least(self.hourly_floor)
+        if data.get("posted_within"):
+            queryset = queryset.posted_within(int(data["posted_within"]))
+        if data.get("training"):
+            queryset = queryset.open_to_newcomers()
+        if data.get("qualified"):
+            queryset = queryset.qualified_for(self.profile) if self.profile else queryset.none()
         return queryset
 
-    def filter_keywords(self, queryset, name, value):
-        return queryset.with_keywords(value)
+    def _sorted(self, queryset, place):
+        """One page needs no more than the first RESULT_BOUND results in the order asked for: their ids are
+        found first (`candidate_ids`), then only those rows are loaded, ranked and sorted."""
+        if self.sort_in_force == "relevance":
+            ids = self.candidate_ids[:RANK_CANDIDATES]
+            return queryset.filter(pk__in=ids).ranked(self.form.cleaned_data["q"])
+        order = [order_expression(alias, direction) for alias, direction in self.ordering]
+        return queryset.filter(pk__in=self.candidate_ids[:RESULT_BOUND]).order_by(*order)
 
-    def filter_region(self, queryset, name, value):
-        return queryset.in_region(value)
+    @property
+    def ordering(self):
+        """The order candidates are taken in. Relevance ranks the newest matches: ranking reads each whole
+        document, so it is done for RANK_CANDIDATES of them, not for every match of a common word."""
+        sort = self.sort_in_force
+        if sort == "pay":
+            return BY_PAY
+        if sort == "distance" and self.form.cleaned_data.get("place") is not None:
+            return BY_DISTANCE
+        return NEWEST
 
-    def filter_country(self, queryset, name, value):
-        return queryset.in_country(value)
+    @cached_property
+    def candidate_ids(self) -> list[int]:
+        """Ids of the first RESULT_BOUND + 1 results: the page's rows, the total (up to the bound) and the
+        facet counts all come from this one query."""
+        matches = self.matches
+        return matches.top_ids(self.ordering, limit=RESULT_BOUND + 1, dense=matches.is_dense())
 
-    def filter_setting(self, queryset, name, value):
-        return queryset.with_setting(*value)
+    @property
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        return Posting.objects.filter(pk__in=self.candidate_ids[:RESULT_BOUND]).facet_counts()
+
+    def _valid_values(self, name: str, allowed) -> list[str]:
+        if name in self.form.cleaned_data:
+            return list(self.form.cleaned_data[name] or [])
+        if hasattr(self.form.data, "getlist"):
+            return [value for value in self.form.data.getlist(name) if value in allowed]
+        return []
+
+    @property
+    def sort_in_force(self) -> str:
+        """The sort in force: as asked when valid, else relevance with keywords and newest without."""
+        data = getattr(self.form, "cleaned_data", {})
+        asked = data.get("sort")
+        if asked == "relevance" and not data.get("q"):
+            asked = None
+        return asked or ("relevance" if data.get("q") else "newest")
+
+    @property
+    def hourly_floor(self) -> Decimal:
+        amount = Decimal(self.form.cleaned_data["pay_min"])
+        return amount / HOURS_PER_YEAR if amount > HOURLY_CEILING else amount
+
+    @property
+    def profile(self):
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return getattr(user, "applicant_profile", None)
+
+    @property
+    def distance_unit(self) -> str:
+        return getattr(self.form, "cleaned_data", {}).get("unit") or "mi"

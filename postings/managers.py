@@ -1,8 +1,58 @@
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import Q
+import math
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt, Substr
 from django.utils import timezone
+
+from .geo import EARTH_RADIUS_KM, bounding_box
+
+# Relevance: the title weighs most, then the employer, duties and systems, then the description (D, C, B, A).
+RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
+RANK_CANDIDATES = 1000
+# Orderings as (column alias, SQL direction), shared by the page queries and their candidate ids.
+Ordering = list[tuple[str, str]]
+NEWEST: Ordering = [("published_at", "DESC"), ("id", "DESC")]
+BY_PAY: Ordering = [("pay_max_hourly", "DESC NULLS LAST"), ("published_at", "DESC"), ("id", "DESC")]
+BY_DISTANCE: Ordering = [("distance_km", "ASC NULLS LAST"), ("published_at", "DESC"), ("id", "DESC")]
+# A search matching at least this share of postings (and this many) finds its first rows fastest by
+# walking an index in the wanted order; a sparser one by gathering its matches first (see top_ids).
+DENSE_SHARE = 0.05
+DENSE_MIN_ROWS = 2_000
+TABLE_ESTIMATE_SECONDS = 300
+
+
+def posting_table_estimate() -> int:
+    """Rows in the postings table per PostgreSQL's statistics, cached for five minutes."""
+
+    def read() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE relname = 'postings_posting'")
+            return int(cursor.fetchone()[0])
+
+    return cache.get_or_set("postings:table-estimate", read, TABLE_ESTIMATE_SECONDS)
+
+
+def websearch(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config="english")
+
+
+def distance_km_expression(latitude: float, longitude: float):
+    """Haversine distance from a point to each posting's coordinates, evaluated by the database."""
+    phi = math.radians(latitude)
+    lat, lon = Radians(F("latitude")), Radians(F("longitude"))
+    half_chord = Power(Sin((lat - phi) / 2), 2) + math.cos(phi) * Cos(lat) * Power(
+        Sin((lon - math.radians(longitude)) / 2), 2
+    )
+    return 2 * EARTH_RADIUS_KM * ASin(Least(Sqrt(half_chord), 1.0))
 
 
 def open_q(prefix: str = "") -> Q:
@@ -52,12 +102,32 @@ class PostingQuerySet(models.QuerySet):
     def for_employer(self, employer) -> PostingQuerySet:
         return self.filter(employer=employer)
 
+    # -- The employer dashboard ----------------------------------------------------------------
+
+    def for_dashboard(self) -> PostingQuerySet:
+        """A dashboard row: its application count, no large text columns; newest work first whatever the status."""
+        return (
+            self.defer("description", "search_vector")
+            .annotate(application_count=models.Count("applications"))
+            .order_by("-updated_at", "-id")
+        )
+
+    def with_status(self, status: str) -> PostingQuerySet:
+        return self.filter(status=status)
+
+    def matching_title_or_reference(self, text: str) -> PostingQuerySet:
+        """The dashboard's own search: an employer looks a role up by its title or requisition number."""
+        return self.filter(Q(title__icontains=text) | Q(reference__icontains=text))
+
+    def expiring_between(self, start, end) -> PostingQuerySet:
+        return self.filter(status="published", expires_at__gt=start, expires_at__lte=end)
+
     def newest(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")
 
     def for_cards(self) -> PostingQuerySet:
         """What a result card needs, in one query: the employer, and no large text columns."""
-        return self.select_related("employer").defer("description")
+        return self.select_related("employer").defer("description", "search_vector")
 
     def for_detail(self) -> PostingQuerySet:
         return self.select_related("employer").prefetch_related("requirements__options__credential_type")
@@ -75,6 +145,10 @@ class PostingQuerySet(models.QuerySet):
         """{setting slug: number of postings}, in one GROUP BY query; settings with none are absent."""
         return dict(self.order_by().values_list("setting").annotate(count=models.Count("id")))
 
+    def counts_by_region(self) -> dict[str, int]:
+        """{ISO 3166-2 region: number of postings}, in one GROUP BY query."""
+        return dict(self.order_by().values_list("region").annotate(count=models.Count("id")))
+
     def similar_to(self, posting) -> PostingQuerySet:
         """Others sharing the posting's setting or region: both first, then same setting, then same region."""
         return (
@@ -87,12 +161,181 @@ class PostingQuerySet(models.QuerySet):
             .order_by("-same_setting", "-same_region", "-published_at", "-id")
         )
 
-    def with_keywords(self, q: str) -> PostingQuerySet:
-        """A stand-in until full-text search: every word appears in the title, the employer's name or the city."""
-        qs = self
-        for word in q.split()[:10]:
-            qs = qs.filter(Q(title__icontains=word) | Q(employer__name__icontains=word) | Q(city__icontains=word))
-        return qs
+    # -- Search ---------------------------------------------------------------------------------
+
+    def search(self, text: str) -> PostingQuerySet:
+        """Full-text match on the stored document: stemmed English, websearch syntax ("phrase", -word, or)."""
+        return self.filter(search_vector=websearch(text))
+
+    def ranked(self, text: str) -> PostingQuerySet:
+        """Ordered by relevance, title first; meant for a handful of candidates (see `top_ids`)."""
+        rank = SearchRank(F("search_vector"), websearch(text), weights=RANK_WEIGHTS, normalization=1)
+        return self.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+
+    def estimated_count(self) -> int:
+        """The planner's estimate of the number of rows: one planning round trip, no execution."""
+        try:
+            sql, params = self.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a search that cannot match (e.g. "jobs I qualify for" when signed out)
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
+
+    def top_ids(self, ordering: Ordering, *, limit: int, dense: bool) -> list[int]:
+        """The ids of the first `limit` rows in `ordering`, in that order: the one query of a search that
+        reads many rows, so that counts, facets and the page then work on these ids alone.
+
+        Where matches are dense (a common word, no filter), walking an index in `ordering` and stopping
+        after `limit` rows is cheapest, and PostgreSQL does that. Where they are sparse, that walk tests row
+        after row, each test reading the row's TOASTed search document, and can take seconds at a million
+        postings; so the search is fenced (OFFSET 0) to make the planner gather the few matches through
+        their indexes (bitmap scans) and sort only those.
+        """
+        try:
+            sql, params = self.top_ids_sql(ordering, limit=limit, dense=dense)
+        except EmptyResultSet:  # a search that cannot match (e.g. "jobs I qualify for" when signed out)
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def top_ids_sql(self, ordering: Ordering, *, limit: int, dense: bool) -> tuple[str, tuple]:
+        columns = ["id", *(alias for alias, _ in ordering if alias != "id")]
+        inner_sql, params = self.order_by().values(*columns).query.sql_with_params()
+        order_sql = ", ".join(f'm."{alias}" {direction}' for alias, direction in ordering)
+        fence = "" if dense else " OFFSET 0"
+        return f"SELECT m.id FROM ({inner_sql}{fence}) AS m ORDER BY {order_sql} LIMIT %s", (*params, limit)
+
+    def is_dense(self) -> bool:
+        """Whether this search matches so large a share of postings that index walks find rows fastest."""
+        return self.estimated_count() >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate())
+
+    def near(self, *, latitude: float, longitude: float, radius_km: float) -> PostingQuerySet:
+        """Within the radius, by great-circle distance (annotated as `distance_km`); remote roles count everywhere.
+
+        The bounding box is a range on the indexed coordinates that the database can use; the exact
+        distance is then computed only for the postings inside it.
+        """
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        # A box test on the GiST index of the coordinates as a point (migration 0010): both axes at once.
+        in_box = RawSQL(
+            "point(longitude, latitude) <@ box(point(%s, %s), point(%s, %s))",
+            (min_lon, min_lat, max_lon, max_lat),
+            output_field=models.BooleanField(),
+        )
+        return self.annotate(distance_km=distance_km_expression(latitude, longitude)).filter(
+            Q(in_box, distance_km__lte=radius_km) | Q(arrangement="remote")
+        )
+
+    def in_place(self, *, country: str = "", region: str = "", city: str = "") -> PostingQuerySet:
+        """On-site and hybrid roles in the place; remote roles hiring anywhere in its country come along."""
+        here = Q()
+        if country:
+            here &= Q(country=country)
+        if region:
+            here &= Q(region=region)
+        if city:
+            here &= Q(city__iexact=city)
+        remote_country = country or (region.split("-", 1)[0] if region else "")
+        remote = Q(arrangement="remote", country=remote_country) if remote_country else Q(arrangement="remote")
+        return self.filter(here | remote)
+
+    def with_experience(self, *levels: str) -> PostingQuerySet:
+        return self.filter(experience__in=levels)
+
+    def with_arrangement(self, *arrangements: str) -> PostingQuerySet:
+        return self.filter(arrangement__in=arrangements)
+
+    def paying_at_least(self, hourly: Decimal) -> PostingQuerySet:
+        """The top of the range reaches the floor; yearly pay counts as hourly over 2,080 hours."""
+        return self.filter(pay_max_hourly__gte=hourly)
+
+    def posted_within(self, days: int) -> PostingQuerySet:
+        return self.filter(published_at__gte=timezone.now() - timedelta(days=days))
+
+    def open_to_newcomers(self) -> PostingQuerySet:
+        """Training provided, or no credential required at all: where someone new can start."""
+        from .models import CredentialRequirement
+
+        required = CredentialRequirement.objects.filter(posting=OuterRef("pk"), level="required")
+        return self.filter(Q(training_provided=True) | ~Exists(required))
+
+    def qualified_for(self, profile) -> PostingQuerySet:
+        """Postings whose every required credential group is met by an unexpired credential the profile holds.
+
+        One anti-join in SQL: no required requirement exists that none of its options satisfies. A
+        national credential satisfies any jurisdiction; a state or provincial one only its own.
+        """
+        from applicants.models import HeldCredential
+
+        from .models import CredentialOption, CredentialRequirement
+
+        held = HeldCredential.objects.filter(profile=profile, credential_type=OuterRef("credential_type")).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate())
+        )
+        satisfied = CredentialOption.objects.filter(requirement=OuterRef("pk")).filter(
+            (Q(jurisdiction="") | Q(credential_type__jurisdictional=False)) & Exists(held)
+            | Exists(held.filter(jurisdiction=OuterRef("jurisdiction")))
+        )
+        unmet = CredentialRequirement.objects.filter(posting=OuterRef("pk"), level="required").exclude(
+            Exists(satisfied)
+        )
+        return self.filter(~Exists(unmet))
+
+    def by_pay(self) -> PostingQuerySet:
+        return self.order_by(F("pay_max_hourly").desc(nulls_last=True), "-published_at", "-id")
+
+    def by_distance(self) -> PostingQuerySet:
+        """Nearest first (needs `near()`); remote roles, which have no distance, last."""
+        return self.order_by(F("distance_km").asc(nulls_last=True), "-published_at", "-id")
+
+    def bounded_count(self, bound: int) -> int:
+        """The number of rows, counting no further than `bound + 1`: cheap whatever the table's size."""
+        return self.order_by().values("pk")[: bound + 1].count()
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """Counts per setting and per employment type, in one pass.
+
+        The results page runs it over a search's first RESULT_BOUND results: exact whenever the search has
+        no more, lower bounds ("150+") beyond, because exact counts of a common word at a million postings
+        would read every match.
+        """
+        from .models import EmploymentType, Setting
+
+        aggregates = {f"s{i}": models.Count("pk", filter=Q(setting=v)) for i, v in enumerate(Setting.values)}
+        aggregates |= {
+            f"t{i}": models.Count("pk", filter=Q(employment_types__contains=[v]))
+            for i, v in enumerate(EmploymentType.values)
+        }
+        row = self.order_by().aggregate(**aggregates)
+        return {
+            "setting": {v: row[f"s{i}"] for i, v in enumerate(Setting.values)},
+            "employment_type": {v: row[f"t{i}"] for i, v in enumerate(EmploymentType.values)},
+        }
+
+    # -- Feeds and sitemaps ----------------------------------------------------------------------
+
+    def for_feed(self) -> PostingQuerySet:
+        """Cards plus the start of the description, which is all an RSS excerpt needs."""
+        return self.for_cards().annotate(description_start=Substr("description", 1, 1000))
+
+    def for_sitemap(self) -> PostingQuerySet:
+        """Only what a sitemap entry needs, in primary-key order so its pages are stable slices."""
+        return self.only("id", "slug", "updated_at").order_by("id")
+
+    def last_updated(self):
+        return self.order_by().aggregate(latest=models.Max("updated_at"))["latest"]
+
+    def employer_pages(self) -> list:
+        """Employers with postings here, each with `lastmod`: two queries, no join over every posting."""
+        from employers.models import Employer
+
+        latest = dict(self.order_by().values_list("employer_id").annotate(lastmod=models.Max("updated_at")))
+        employers = list(Employer.objects.filter(pk__in=latest).only("id", "slug", "updated_at").order_by("id"))
+        for employer in employers:
+            employer.lastmod = max(latest[employer.pk], employer.updated_at)
+        return employers
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -109,3 +352,8 @@ class PlaceQuerySet(models.QuerySet):
         if query.region:
             places = places.filter(region=query.region)
         return places.order_by("-population", "id").first()
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self) -> ReportQuerySet:
+        return self.filter(status="open")

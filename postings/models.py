@@ -5,16 +5,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .managers import PlaceQuerySet, PostingQuerySet
+from .managers import PlaceQuerySet, PostingQuerySet, ReportQuerySet
 
 HOURS_PER_YEAR = 2080  # The yardstick for comparing yearly pay with an hourly floor (CONTRACT.md).
 
@@ -276,8 +277,26 @@ class Posting(models.Model):
             models.Index(fields=["region", "status"], name="posting_region_status"),
             models.Index(fields=["status", "expires_at"], name="posting_status_expires"),
             models.Index(fields=["latitude", "longitude"], name="posting_coordinates"),
+            # Distance search tests a box on both axes at once; a GiST index on the point serves that.
+            GistIndex(models.Func(F("longitude"), F("latitude"), function="point"), name="posting_point"),
             GinIndex(fields=["search_vector"], name="posting_search_vector"),
+            # Array facets (employment type, shift) are matched with && and @>, which a GIN index serves.
+            GinIndex(fields=["employment_types"], name="posting_employment_types"),
+            GinIndex(fields=["shifts"], name="posting_shifts"),
+            # Remote roles join every place search ("... OR remote in this country"); few rows, so a partial index.
+            models.Index(fields=["country"], name="posting_remote_country", condition=Q(arrangement="remote")),
+            models.Index(Upper("city"), name="posting_city_upper"),  # city__iexact
+            # The sitemap pages through published postings by id; index-only, so deep pages stay cheap.
+            models.Index(
+                fields=["id"],
+                include=["expires_at", "slug", "updated_at"],
+                condition=Q(status="published"),
+                name="posting_sitemap",
+            ),
+            # The pay sort walks this index instead of sorting every open posting.
+            models.Index(F("pay_max_hourly").desc(nulls_last=True), F("published_at").desc(), name="posting_pay_sort"),
         ]
+        permissions = [("moderate_posting", "Can approve, reject and request changes to postings")]
 
     def __str__(self) -> str:
         return self.title
@@ -313,6 +332,11 @@ class Posting(models.Model):
             raise InvalidTransition(
                 f"A {self.get_status_display().lower()} posting cannot become {self.Status(status).label.lower()}."
             )
+
+    def require_status(self, *statuses: str) -> None:
+        if self.status not in statuses:
+            wanted = " or ".join(self.Status(status).label.lower() for status in statuses)
+            raise InvalidTransition(f"This posting is {self.get_status_display().lower()}, not {wanted}.")
 
     @property
     def is_open(self) -> bool:
@@ -442,3 +466,81 @@ class Place(models.Model):
         if self.kind == self.Kind.POSTAL:
             return f"{self.key} ({self.name}, {region})"
         return f"{self.name}, {region}"
+
+
+class PendingPosting(Posting):
+    """The moderation queue in the admin: the same rows, its own admin page and permissions."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "pending posting"
+        verbose_name_plural = "moderation queue"
+
+
+class Report(models.Model):
+    """A visitor's report that a posting is wrong or harmful, for a moderator to act on."""
+
+    class Reason(models.TextChoices):
+        SCAM = "scam", "It looks like a scam"
+        WRONG_DETAILS = "wrong-details", "The details are wrong (pay, place, requirements)"
+        FILLED = "filled", "The job is already filled"
+        DISCRIMINATORY = "discriminatory", "It is discriminatory"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACTED = "acted", "Posting closed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=15, choices=Reason.choices)
+    details = models.TextField(blank=True, max_length=2000)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A keyed hash of the reporter's IP address (never the address itself): one report per posting and visitor.
+    fingerprint = models.CharField(max_length=64, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "fingerprint"], name="report_once_per_visitor"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.posting_id}"
+
+
+class ExpiryReminder(models.Model):
+    """The "still open?" email sent before a posting expires: one per posting and expiry date.
+
+    The unique constraint is what makes the reminder task safe to run twice; `used_at` makes the
+    email's links work once.
+    """
+
+    class Action(models.TextChoices):
+        RENEW = "renew", "Renewed"
+        FILL = "fill", "Marked filled"
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="expiry_reminders")
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_action = models.CharField(max_length=5, choices=Action.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "expires_at"], name="expiry_reminder_once_per_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} expiring {self.expires_at:%Y-%m-%d}"

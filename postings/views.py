@@ -1,13 +1,25 @@
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django_filters.views import FilterView
+
+from applicants.matching import posting_page_context
 
 from .filters import PostingFilter
 from .models import Posting, Setting
+from .pagination import BoundedPaginator
 from .templatetags.postings_tags import region_name
 
 # "Pharmacy technician jobs in ...": how a heading names a country filter.
 COUNTRY_PHRASES = {"US": "the United States", "CA": "Canada", "GB": "the United Kingdom"}
 NEWEST_ON_HOME = 10
+BROWSE_COUNTS_SECONDS = 60
+SORT_PHRASES = {
+    "relevance": "best matches first",
+    "newest": "newest first",
+    "pay": "highest pay first",
+    "distance": "nearest first",
+}
 SIMILAR_COUNT = 5
 
 # One line under each setting on the home page, so a newcomer knows where their kind of job lives.
@@ -27,21 +39,39 @@ SETTING_SUMMARIES = {
 }
 
 
+def browse_counts() -> dict[str, dict[str, int]]:
+    """Open postings per setting and per region for the home page: a scan of every open posting, so it is
+    cached for a minute; a count a minute old is honest enough for "browse by"."""
+
+    def count():
+        return {
+            "setting": Posting.objects.open().counts_by_setting(),
+            "region": Posting.objects.open().counts_by_region(),
+        }
+
+    return cache.get_or_set("postings:browse-counts", count, BROWSE_COUNTS_SECONDS)
+
+
 def home(request):
-    counts = Posting.objects.open().counts_by_setting()
+    counts = browse_counts()
     settings_browse = [
         {
             "slug": setting.value,
             "label": setting.label,
             "summary": SETTING_SUMMARIES[setting],
-            "count": counts.get(setting, 0),
+            "count": counts["setting"].get(setting, 0),
         }
         for setting in Setting
     ]
+    regions_browse = sorted(
+        ({"code": code, "name": region_name(code), "count": n} for code, n in counts["region"].items()),
+        key=lambda region: (region["code"][:2] != "US", region["name"]),
+    )
     context = {
         "search_form": PostingFilter(queryset=Posting.objects.none()).form,
         "settings_browse": settings_browse,
-        "open_count": sum(counts.values()),
+        "regions_browse": regions_browse,
+        "open_count": sum(counts["setting"].values()),
         "newest": Posting.objects.open().for_cards().newest()[:NEWEST_ON_HOME],
     }
     return render(request, "postings/home.html", context)
@@ -51,11 +81,30 @@ class PostingListView(FilterView):
     filterset_class = PostingFilter
     template_name = "postings/posting_list.html"
     paginate_by = 20
+    paginator_class = BoundedPaginator
     # An invalid filter is shown as a form error while the valid ones still narrow the results.
     strict = False
 
     def get_queryset(self):
-        return Posting.objects.open().for_cards().newest()
+        return Posting.objects.open().for_cards()
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, even without parameters, so the default sort and the counts follow one path.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def get_template_names(self):
+        # htmx swaps the search region in place; a history restore needs the whole page.
+        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-History-Restore-Request"):
+            return ["postings/_search.html"]
+        return [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(queryset, per_page, total=len(self.filterset.candidate_ids), **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() answers a malformed or out-of-range ?page= with the first or last page instead of a 404.
@@ -64,10 +113,21 @@ class PostingListView(FilterView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        data = getattr(self.filterset.form, "cleaned_data", {})
+        filterset = self.filterset
+        data = getattr(filterset.form, "cleaned_data", {})
         where = region_name(data["region"]) if data.get("region") else COUNTRY_PHRASES.get(data.get("country"))
+        if data.get("place"):
+            where = data["place"].label
         heading = f"Pharmacy technician jobs in {where}" if where else "Pharmacy technician jobs"
-        return super().get_context_data(where=where, heading=heading, **kwargs)
+        return super().get_context_data(
+            where=where,
+            heading=heading,
+            sort=filterset.sort_in_force,
+            unit=filterset.distance_unit,
+            facets=filterset.facet_counts,
+            sort_labels=SORT_PHRASES,
+            **kwargs,
+        )
 
 
 def posting_detail(request, pk, slug=None):
@@ -78,4 +138,50 @@ def posting_detail(request, pk, slug=None):
     context = {"posting": posting, "similar": similar}
     if not posting.is_open:
         return render(request, "postings/posting_gone.html", context, status=410)
+    context |= posting_page_context(user=request.user, posting=posting)  # match, saved, applied
     return render(request, "postings/posting_detail.html", context)
+
+
+# -- Report a job (issue 4) -----------------------------------------------------------------------
+
+REPORTS_PER_HOUR = 10  # per visitor, across postings: enough for a real person, too few to flood the queue
+
+
+def _reports_allowed(fingerprint: str) -> bool:
+    """A fixed one-hour window counted in the shared cache (Redis)."""
+    from django.core.cache import cache
+
+    key = f"postings:reports:{fingerprint}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        return cache.incr(key) <= REPORTS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        return True
+
+
+def posting_report(request, pk):
+    # Imported here to keep this addition self-contained at the end of a module being rewritten for search.
+    from allauth.account.adapter import get_adapter
+    from django.contrib import messages
+
+    from . import services
+    from .forms import ReportForm
+
+    posting = get_object_or_404(Posting.objects.public().select_related("employer"), pk=pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # allauth's notion of the client's address, so proxies are handled as for sign-in rate limits.
+        fingerprint = services.report_fingerprint(ip=get_adapter(request).get_client_ip(request))
+        if not _reports_allowed(fingerprint):
+            form.add_error(None, "You have sent many reports in the last hour. Please try again later.")
+            return render(request, "postings/report_form.html", {"posting": posting, "form": form}, status=429)
+        services.report_create(
+            posting=posting,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            fingerprint=fingerprint,
+            by=request.user,
+        )
+        messages.success(request, "Thank you. A moderator will look at this job.")
+        return redirect(posting)
+    return render(request, "postings/report_form.html", {"posting": posting, "form": form})

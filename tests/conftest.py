@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 
 # Rows that data migrations load and tests rely on. A transactional test (live server, real worker) ends
@@ -39,6 +40,12 @@ def _is_transactional(request, marker) -> bool:
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         return True
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (a database of its own: see settings/test.py)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

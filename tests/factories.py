@@ -158,3 +158,108 @@ class HeldCredentialFactory(factory.django.DjangoModelFactory):
     jurisdiction = ""
     number = factory.Sequence(lambda n: f"{100000 + n}")
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+
+
+# -- Added for issue 4: moderation, teams, reports, reminders ------------------------------------
+
+
+class ModeratorFactory(UserFactory):
+    """A user in the "Moderators" group that the data migration creates."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def moderators_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(moderators_group())
+
+
+def moderators_group():
+    """The group the data migration creates; made again, the same way, after a transactional test's flush."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name="Moderators")
+    if created:
+        migration = importlib.import_module("postings.migrations.0007_moderators_group")
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in migration.PERMISSIONS
+        )
+    return group
+
+
+class RecruiterFactory(EmployerMemberFactory):
+    role = EmployerMember.Role.RECRUITER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Invitation"
+
+    employer = factory.SubFactory(EmployerFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = EmployerMember.Role.RECRUITER
+    invited_by = factory.SubFactory(UserFactory)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "postings.Report"
+
+    posting = factory.SubFactory(PublishedPostingFactory)
+    reason = "scam"
+    details = "Asks for a payment before the interview."
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class ExpiryReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "postings.ExpiryReminder"
+
+    posting = factory.SubFactory(PublishedPostingFactory)
+    expires_at = factory.LazyAttribute(lambda reminder: reminder.posting.expires_at)
+
+
+# -- Applications (issue 5) ---------------------------------------------------------------------------
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application, with its first history event, as `application_submit` leaves it."""
+
+    class Meta:
+        model = "applicants.Application"
+        skip_postgeneration_save = True
+
+    posting = factory.SubFactory(PublishedPostingFactory)
+    profile = factory.SubFactory(ApplicantProfileFactory, full_name=factory.Faker("name"))
+    status = "submitted"
+    cover_note = "I have three years of retail experience and can start in two weeks."
+
+    @factory.post_generation
+    def events(self, create, extracted, **kwargs):
+        if create:
+            from applicants.models import ApplicationEvent
+
+            ApplicationEvent.objects.create(application=self, to_status="submitted", created_at=self.submitted_at)
+
+
+class SavedJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applicants.SavedJob"
+
+    profile = factory.SubFactory(ApplicantProfileFactory)
+    posting = factory.SubFactory(PublishedPostingFactory)
+
+
+class ApplicationNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applicants.ApplicationNote"
+
+    application = factory.SubFactory(ApplicationFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Strong IV room experience; call back Monday."

@@ -32,7 +32,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "django_filters",
+    "allauth",
+    "allauth.account",
     "postings",
     "employers",
     "applicants",
@@ -47,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "jobboard.urls"
@@ -63,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jobboard.context_processors.site",
+                "applicants.context_processors.saved_postings",
             ],
         },
     },
@@ -72,6 +78,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/jobboard"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Search ANDs bitmaps of several indexes; below ~16 MB they turn lossy at a million postings, and every row
+# of a lossy page is rechecked by reading its search document. Set per connection, so any PostgreSQL serves.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={env('DATABASE_WORK_MEM', default='32MB')}"
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -100,13 +109,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(LOCAL_DIR / "media")))
+# Resumes: outside MEDIA_ROOT (which a web server may publish under MEDIA_URL) and served by no URL of
+# their own, only through views that check the viewer. Empty means a "private" folder next to MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 # In development, mail is written to files under .local/mail/ so it can be read without a mail server.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{LOCAL_DIR / 'mail'}")
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    # django-environ drops the leading slash of filemail:///abs/path; an empty path means .local/mail.
+    path = EMAIL_CONFIG.get("EMAIL_FILE_PATH")
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = f"/{path}" if path else str(LOCAL_DIR / "mail")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="RxTech Jobs <jobs@rxtech.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -126,10 +142,88 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-postings": {"task": "postings.tasks.postings_expire_task", "schedule": 15 * 60},
+    # Hourly is plenty for a three-day warning; the reminder ledger makes extra runs harmless.
+    "remind-expiring-postings": {"task": "postings.tasks.postings_remind_expiring_task", "schedule": 60 * 60},
+    # A safety net for the per-application countdown task: any application still unannounced is sent.
+    "notify-employers-of-applications": {
+        "task": "applicants.tasks.applications_notify_pending_task",
+        "schedule": 10 * 60,
+    },
+    "purge-application-resumes": {"task": "applicants.tasks.application_resumes_purge_task", "schedule": 24 * 60 * 60},
+    # Job alerts (issue 6). Digests run hourly and match only the alerts whose own day or week is up; the
+    # instant entry is a safety net behind the task each publish enqueues; the ledger makes reruns harmless.
+    "alerts-instant": {
+        "task": "applicants.alert_tasks.alerts_match_due_task",
+        "schedule": 5 * 60,
+        "kwargs": {"frequency": "instant"},
+    },
+    "alerts-daily": {
+        "task": "applicants.alert_tasks.alerts_match_due_task",
+        "schedule": 60 * 60,
+        "kwargs": {"frequency": "daily"},
+    },
+    "alerts-weekly": {
+        "task": "applicants.alert_tasks.alerts_match_due_task",
+        "schedule": 60 * 60,
+        "kwargs": {"frequency": "weekly"},
+    },
+    "alerts-deliver-pending": {"task": "applicants.alert_tasks.alerts_deliver_pending_task", "schedule": 2 * 60},
+    "alerts-purge": {"task": "applicants.alert_tasks.alerts_purge_task", "schedule": 24 * 60 * 60},
 }
 
 POSTING_DEFAULT_DAYS = 30
 POSTING_MAX_DAYS = 60
+
+# Accounts (django-allauth). One account per person: a job seeker, an employer member, or both.
+# Users sign in by email; the username column stays (Django's User) but is generated and never shown.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "jobboard.accounts.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "jobboard.accounts.user_display"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm the address
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None  # the sign-in form offers "Remember me"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+ACCOUNT_PREVENT_ENUMERATION = True
+# Behind a load balancer, the number of proxies that append to X-Forwarded-For: rate limits (sign-in and job
+# reports) then count the real client, not the balancer.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Counted in the default cache (Redis), so every web process shares the same counters.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+
+# Employers: how long a team invitation and a "still open?" link stay valid.
+EMPLOYER_INVITATION_DAYS = 7
+POSTING_REMINDER_DAYS_BEFORE = 3
+POSTING_REMINDER_LINK_DAYS = 14
+# A file uploaded on the dashboard is imported in the request; bigger files go through the command.
+IMPORT_UPLOAD_MAX_LINES = 2000
+IMPORT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+# Applicants: resumes up to 5 MB; employers hear of new applications in one email per few minutes;
+# resumes sent with applications are deleted this many days after the posting closed.
+RESUME_MAX_BYTES = 5 * 1024 * 1024
+APPLICATION_NOTIFY_DELAY_SECONDS = env.int("APPLICATION_NOTIFY_DELAY_SECONDS", default=5 * 60)
+APPLICATION_RESUME_RETENTION_DAYS = env.int("APPLICATION_RESUME_RETENTION_DAYS", default=180)
 
 LOGGING = {
     "version": 1,
@@ -138,3 +232,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CELERY_IMPORTS = ("jobboard.tasks",)
+CELERY_IMPORTS += ("applicants.alert_tasks",)  # job alerts (issue 6): not named tasks.py, so not autodiscovered

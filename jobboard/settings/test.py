@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +13,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# The cache gets a Redis database of its own, so clearing it between tests never touches Celery's queues.
+_redis = urlsplit(REDIS_URL)  # noqa: F405
+_cache_db = (int(_redis.path.strip("/") or 0) + 8) % 16
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": urlunsplit(_redis._replace(path=f"/{_cache_db}")),
+    }
+}

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from postings.geo import from_km
 from postings.models import CredentialRequirement
 
 register = template.Library()
@@ -195,3 +196,19 @@ def icon(name: str, css_class: str = "") -> SafeString:
 def page_links(page_obj) -> list:
     """Page numbers around the current one, with the paginator's ELLIPSIS for the gaps: 1 … 4 5 6 … 12."""
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ counts|get_item:value }}`: a dictionary look-up with a variable key."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def distance(distance_km, unit: str = "mi") -> str:
+    """ "4.2 mi away", or "12 km away": whole numbers past ten, where a decimal is noise."""
+    if distance_km is None:
+        return ""
+    value = from_km(float(distance_km), unit or "mi")
+    shown = f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+    return f"{shown} {unit or 'mi'} away"

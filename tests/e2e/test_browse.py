@@ -76,7 +76,7 @@ def test_the_home_search_box_leads_to_filtered_results(live_server, page, postin
     page.goto(live_server.url + "/")
 
     page.get_by_label("Job title, keyword or employer").fill("remote")
-    page.get_by_label("State or province").select_option("US-TX")
+    page.get_by_label("State or province", exact=True).select_option("US-TX")
     page.get_by_role("button", name="Search jobs").click()
 
     page.wait_for_url("**/jobs/?q=remote&region=US-TX")

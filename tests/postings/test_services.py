@@ -12,6 +12,7 @@ from tests.factories import (
     EmployerFactory,
     ExpiredPostingFactory,
     FilledPostingFactory,
+    ModeratorFactory,
     PastExpiryPostingFactory,
     PendingPostingFactory,
     PublishedPostingFactory,
@@ -73,10 +74,11 @@ def test_publish_refuses_a_run_outside_one_to_sixty_days(days):
 
 def test_reject_needs_a_reason_and_keeps_it_in_the_history():
     posting = PendingPostingFactory()
+    moderator = ModeratorFactory()  # rejecting is a moderator's decision (issue 4)
     with pytest.raises(ValidationError):
-        services.posting_reject(posting=posting, by=UserFactory(), reason="   ")
+        services.posting_reject(posting=posting, by=moderator, reason="   ")
 
-    services.posting_reject(posting=posting, by=UserFactory(), reason="Pay range missing for Colorado.")
+    services.posting_reject(posting=posting, by=moderator, reason="Pay range missing for Colorado.")
 
     posting.refresh_from_db()
     assert posting.status == Status.REJECTED

@@ -1,0 +1,465 @@
+"""Job alert matching: a search's criteria in typed columns, and one set-based statement that matches every
+due alert against a batch of postings.
+
+Consistency with search is the whole point. The criteria come from `PostingFilter`'s own validated form,
+and every value the SQL compares is computed by the code search uses (`hourly_floor`, `to_km`,
+`bounding_box`, the constants of `distance_km_expression`). The predicate below mirrors the PostingQuerySet
+methods clause by clause; tests/applicants/test_alerts_matching.py checks it against
+`PostingFilter(params).matches` over randomly generated alerts and postings. Change one, change the other.
+
+Speed comes from candidates. Each alert stores a few `match_keys` (place x setting) and each posting
+produces the keys it could satisfy, so the database pairs alerts and postings with an equality join (or
+the GIN index, for a single posting) before evaluating the exact predicate on the candidates only.
+Keywords are parsed once per alert (a stored tsquery) and each distinct query is run once per batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
+
+from django.db import connection
+
+from postings.filters import DEFAULT_RADIUS, HOURLY_CEILING, PostingFilter
+from postings.geo import EARTH_RADIUS_KM, bounding_box, to_km
+from postings.models import Arrangement, EmploymentType, Experience, Place, Setting, Shift
+from postings.templatetags.postings_tags import region_name
+
+# Search parameters an alert keeps. `posted_within`, `sort` and `page` shape a results page, not which
+# new jobs are wanted: an alert only ever sends jobs published after it started.
+LIST_PARAMETERS = ["setting", "employment_type", "shift", "experience", "arrangement"]
+COUNTRY_NAMES = {"US": "the United States", "CA": "Canada", "GB": "the United Kingdom"}
+NAME_SEPARATOR = " · "
+NAME_MAX_LENGTH = 200
+
+# Candidate keys for "near" searches: the grid cells over the bounding box, of the finest size that needs
+# no more than MAX_CELLS of them (a quarter degree for the usual 10-50 miles).
+CELL_SIZES = [(0.25, "g0"), (1, "g1"), (5, "g5")]
+MAX_CELLS = 30
+BOX_TOLERANCE = 1e-5
+# Up to this many postings, candidates come from the GIN index on alerts; above, from a hash join.
+INDEX_STRATEGY_MAX_POSTINGS = 50
+# A posting published this long before a digest ran may have committed after it: digests look back this far.
+DIGEST_OVERLAP = timedelta(hours=1)
+
+
+@dataclass
+class AlertCriteria:
+    """A validated search, as an alert stores it: canonical parameters and the typed matching columns."""
+
+    params: dict[str, str | list[str]]
+    columns: dict = field(default_factory=dict)
+    place: Place | None = None
+
+    @property
+    def key(self) -> str:
+        """The same search gives the same key, however its parameters were ordered or spelled."""
+        return hashlib.sha256(json.dumps(self.params, sort_keys=True).encode()).hexdigest()
+
+
+def _number(value) -> str:
+    """Numbers as one canonical string: "25", "25.0" and "2.5e1" are one search."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def alert_criteria(filterset: PostingFilter) -> AlertCriteria:
+    """The criteria of a search whose form is valid, in the shape an alert stores and matches them."""
+    data = filterset.form.cleaned_data
+    params: dict[str, str | list[str]] = {}
+    columns: dict = {
+        "keywords": data.get("q") or "",
+        "country": data.get("country") or "",
+        "region": data.get("region") or "",
+        "city": data.get("city") or "",
+        "place_label": "",
+        "latitude": None,
+        "longitude": None,
+        "radius_km": None,
+        "min_latitude": None,
+        "max_latitude": None,
+        "min_longitude": None,
+        "max_longitude": None,
+        "latitude_radians": None,
+        "latitude_cosine": None,
+        "longitude_radians": None,
+        "pay_floor_hourly": None,
+        "training": bool(data.get("training")),
+        "qualified": bool(data.get("qualified")),
+    }
+    for name in ("q", "country", "region", "city"):
+        if data.get(name):
+            params[name] = data[name]
+
+    place = data.get("place")
+    if place is not None:
+        # As PostingFilter._filtered computes them: the radius, then the box and the distance's constants.
+        radius = data.get("radius") or DEFAULT_RADIUS
+        unit = data.get("unit") or "mi"
+        radius_km = to_km(float(radius), unit)
+        min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius_km)
+        phi = math.radians(place.latitude)
+        columns |= {
+            "place_label": place.label[:120],
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "radius_km": radius_km,
+            "min_latitude": min_lat,
+            "max_latitude": max_lat,
+            "min_longitude": min_lon,
+            "max_longitude": max_lon,
+            "latitude_radians": phi,
+            "latitude_cosine": math.cos(phi),
+            "longitude_radians": math.radians(place.longitude),
+        }
+        params |= {"near": data["near"], "radius": _number(radius), "unit": unit}
+
+    for name, column in zip(
+        LIST_PARAMETERS, ["settings", "employment_types", "shifts", "experience", "arrangements"], strict=True
+    ):
+        values = sorted(set(data.get(name) or []))
+        columns[column] = values
+        if values:
+            params[name] = values
+
+    if data.get("pay_min") is not None:
+        # pay_max_hourly has two decimals, so rounding the floor up to cents keeps `>=` exactly as search has it.
+        columns["pay_floor_hourly"] = filterset.hourly_floor.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+        params["pay_min"] = _number(data["pay_min"])
+    if columns["training"]:
+        params["training"] = "1"
+    if columns["qualified"]:
+        params["qualified"] = "1"
+    return AlertCriteria(params=params, columns=columns, place=place)
+
+
+# -- A readable name ---------------------------------------------------------------------------------------
+
+
+def _labels(values: list[str], choices, *, lower: bool = False) -> str:
+    labels = [str(choices(value).label).split(" (")[0] for value in values]
+    if lower:
+        labels = [label.lower() for label in labels]
+    return " or ".join(labels) if len(labels) <= 2 else f"{len(labels)} {choices.__name__.lower()}s"
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
+
+
+def alert_name(criteria: AlertCriteria) -> str:
+    """ "Hospital · night · near Austin, TX · $22+/h": what the alert is, in a line."""
+    params, columns = criteria.params, criteria.columns
+    parts = []
+    if params.get("q"):
+        parts.append(f"“{params['q']}”")
+    if columns["settings"]:
+        parts.append(_labels(columns["settings"], Setting))
+    if columns["employment_types"]:
+        parts.append(_labels(columns["employment_types"], EmploymentType, lower=bool(parts)))
+    if columns["shifts"]:
+        parts.append(_labels(columns["shifts"], Shift, lower=True))
+    if columns["experience"]:
+        parts.append(_labels(columns["experience"], Experience, lower=bool(parts)))
+    if columns["arrangements"]:
+        parts.append(_labels(columns["arrangements"], Arrangement, lower=bool(parts)))
+    if criteria.place is not None:
+        near = f"near {criteria.place.label}"
+        if params["radius"] != str(DEFAULT_RADIUS) or params["unit"] != "mi":
+            near += f" (within {params['radius']} {params['unit']})"
+        parts.append(near)
+    where = []
+    if columns["city"]:
+        where.append(columns["city"])
+    if columns["region"]:
+        where.append(region_name(columns["region"]))
+    elif columns["country"]:
+        where.append(COUNTRY_NAMES.get(columns["country"], columns["country"]))
+    if where:
+        parts.append("in " + ", ".join(where))
+    if "pay_min" in params:
+        amount = Decimal(params["pay_min"])
+        parts.append(f"{_money(amount)}+/yr" if amount > HOURLY_CEILING else f"{_money(amount)}+/h")
+    if columns["training"]:
+        parts.append("training provided")
+    if columns["qualified"]:
+        parts.append("jobs I qualify for")
+    name = NAME_SEPARATOR.join(parts) if parts else "All new jobs"
+    if parts and parts[0][0].islower():
+        name = name[0].upper() + name[1:]
+    return name if len(name) <= NAME_MAX_LENGTH else name[: NAME_MAX_LENGTH - 1] + "…"
+
+
+# -- Candidate keys ----------------------------------------------------------------------------------------
+
+
+def _place_keys(columns: dict, city_upper: str) -> list[str]:
+    """Keys that every posting satisfying the alert's place clauses carries (see POSTING_KEYS).
+
+    in_place(): on-site roles in the place ("r:", "y:" or "c:"), or remote ones in its country ("rc:"),
+    or anywhere ("remote") when no country is known. near(): the grid cells the bounding box covers, or any
+    remote role. When both apply, in_place's keys are enough: a match must satisfy both.
+    """
+    country, region, city = columns["country"], columns["region"], columns["city"]
+    if country or region or city:
+        if region:
+            here = f"r:{region}"
+        elif city:
+            here = f"y:{city_upper}"
+        else:
+            here = f"c:{country}"
+        remote_country = country or region.split("-", 1)[0]
+        return [here, f"rc:{remote_country}" if remote_country else "remote"]
+    if columns["latitude"] is not None:
+        # Widened by a hair: PostgreSQL's point-in-box test (near()) allows a tolerance of 1e-6 at the edges.
+        min_lat, max_lat = columns["min_latitude"] - BOX_TOLERANCE, columns["max_latitude"] + BOX_TOLERANCE
+        min_lon, max_lon = columns["min_longitude"] - BOX_TOLERANCE, columns["max_longitude"] + BOX_TOLERANCE
+        for size, prefix in CELL_SIZES:
+            lats = range(math.floor(min_lat / size), math.floor(max_lat / size) + 1)
+            lons = range(math.floor(min_lon / size), math.floor(max_lon / size) + 1)
+            if len(lats) * len(lons) <= MAX_CELLS:
+                return [f"{prefix}:{lat}:{lon}" for lat in lats for lon in lons] + ["remote"]
+        return ["geo", "remote"]
+    return ["*"]
+
+
+def alert_match_keys(columns: dict, *, city_upper: str) -> list[str]:
+    """Place keys times the settings, arrangements and experience asked for ("*" for any): the same four
+    parts as the keys POSTING_KEYS builds. `city_upper` is the database's upper(city)."""
+    parts = [
+        _place_keys(columns, city_upper),
+        columns["settings"] or ["*"],
+        columns["arrangements"] or ["*"],
+        columns["experience"] or ["*"],
+    ]
+    return sorted({"|".join(combination) for combination in itertools.product(*parts)})
+
+
+def database_upper(text: str) -> str:
+    """upper() as PostgreSQL computes it (its locale, not Python's), for keys compared with upper(city)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT upper(%s)", [text])
+        return cursor.fetchone()[0]
+
+
+# -- The statement -----------------------------------------------------------------------------------------
+
+# The keys a posting carries, mirroring alert_match_keys: every combination of its place keys, its setting,
+# arrangement and experience, each part also as "*".
+POSTING_KEYS = """
+ARRAY(
+    SELECT place_key || '|' || setting_key || '|' || arrangement_key || '|' || experience_key
+    FROM unnest(
+        ARRAY['*', 'c:' || p.country, 'r:' || p.region, 'y:' || upper(p.city::text)]
+        || CASE WHEN p.latitude IS NULL THEN ARRAY[]::text[] ELSE ARRAY[
+            'geo',
+            'g0:' || floor(p.latitude / 0.25)::int || ':' || floor(p.longitude / 0.25)::int,
+            'g1:' || floor(p.latitude)::int || ':' || floor(p.longitude)::int,
+            'g5:' || floor(p.latitude / 5)::int || ':' || floor(p.longitude / 5)::int
+        ] END
+        || CASE WHEN p.arrangement = 'remote' THEN ARRAY['remote', 'rc:' || p.country] ELSE ARRAY[]::text[] END
+    ) AS place_key,
+    unnest(ARRAY[p.setting::text, '*']) AS setting_key,
+    unnest(ARRAY[p.arrangement::text, '*']) AS arrangement_key,
+    unnest(ARRAY[p.experience::text, '*']) AS experience_key
+)::varchar[]
+"""
+
+# The alert columns the predicate reads, carried along with each candidate (no second look-up per pair).
+ALERT_COLUMNS = """a.id, a.user_id, a.keywords, a.country, a.region, a.city, a.latitude, a.min_latitude,
+    a.max_latitude, a.min_longitude, a.max_longitude, a.latitude_radians, a.latitude_cosine, a.longitude_radians,
+    a.radius_km, a.settings, a.employment_types, a.shifts, a.experience, a.arrangements, a.pay_floor_hourly,
+    a.training, a.qualified, a.matching_from, a.last_digest_at"""
+
+CANDIDATES_BY_HASH = """
+    SELECT alert_keys.*, posting_keys.id AS posting_id
+    FROM (SELECT {columns}, unnest(a.match_keys) AS key FROM applicants_alert a WHERE {alerts}) alert_keys
+    JOIN (SELECT b.id, unnest(b.keys) AS key FROM batch b) posting_keys ON posting_keys.key = alert_keys.key
+"""
+
+CANDIDATES_BY_INDEX = """
+    SELECT {columns}, b.id AS posting_id
+    FROM batch b JOIN applicants_alert a ON a.match_keys && b.keys
+    WHERE {alerts}
+"""
+
+# Each clause names the PostingQuerySet method it mirrors.
+MATCHES = """
+WITH batch AS MATERIALIZED (
+    SELECT p.id, p.setting, p.employment_types, p.shifts, p.experience, p.arrangement, p.country, p.region,
+           upper(p.city::text) AS city_upper, p.latitude, p.longitude, p.pay_max_hourly, p.search_vector,
+           p.published_at,
+           -- open_to_newcomers()
+           (p.training_provided OR NOT EXISTS (
+               SELECT 1 FROM postings_credentialrequirement r WHERE r.posting_id = p.id AND r.level = 'required'
+           )) AS open_to_newcomers,
+           {posting_keys} AS keys
+    FROM postings_posting p
+    WHERE {postings} AND p.status = 'published' AND p.expires_at > %(now)s
+),
+-- search(): each distinct keyword query of these alerts, run once against the batch.
+words AS MATERIALIZED (
+    SELECT k.keywords, b.id AS posting_id
+    FROM (
+        SELECT DISTINCT ON (a.keywords) a.keywords, a.keywords_query FROM applicants_alert a
+        WHERE {alerts} AND a.keywords <> ''
+    ) k
+    JOIN batch b ON b.search_vector @@ k.keywords_query
+),
+candidates AS ({candidates}),
+matches AS (
+    SELECT a.id AS alert_id, b.id AS posting_id, b.published_at
+    FROM candidates a
+    JOIN batch b ON b.id = a.posting_id
+    LEFT JOIN words w ON w.keywords = a.keywords AND w.posting_id = b.id
+    WHERE {time}
+      AND (a.keywords = '' OR w.posting_id IS NOT NULL)
+      -- with_setting(), with_employment_type(), with_shift(), with_experience(), with_arrangement()
+      AND (cardinality(a.settings) = 0 OR b.setting = ANY(a.settings))
+      AND (cardinality(a.employment_types) = 0 OR b.employment_types && a.employment_types)
+      AND (cardinality(a.shifts) = 0 OR b.shifts && a.shifts)
+      AND (cardinality(a.experience) = 0 OR b.experience = ANY(a.experience))
+      AND (cardinality(a.arrangements) = 0 OR b.arrangement = ANY(a.arrangements))
+      -- in_place(): the place, or a remote role in its country (anywhere when only a city is given)
+      AND (
+          (a.country = '' AND a.region = '' AND a.city = '')
+          OR ((a.country = '' OR b.country = a.country)
+              AND (a.region = '' OR b.region = a.region)
+              AND (a.city = '' OR b.city_upper = upper(a.city::text)))
+          OR (b.arrangement = 'remote' AND (
+              (a.country = '' AND a.region = '')
+              OR b.country = CASE WHEN a.country <> '' THEN a.country ELSE split_part(a.region, '-', 1) END))
+      )
+      -- near(): inside the box (the same point-in-box test) and the great circle (the same expression as
+      -- distance_km_expression), or remote
+      AND (
+          a.latitude IS NULL
+          OR (point(b.longitude, b.latitude)
+                  <@ box(point(a.min_longitude, a.min_latitude), point(a.max_longitude, a.max_latitude))
+              AND (%(diameter)s * ASIN(LEAST(SQRT((POWER(SIN(((RADIANS(b.latitude) - a.latitude_radians) / 2)), 2)
+                   + ((a.latitude_cosine * COS(RADIANS(b.latitude)))
+                   * POWER(SIN(((RADIANS(b.longitude) - a.longitude_radians) / 2)), 2)))), 1.0))) <= a.radius_km)
+          OR b.arrangement = 'remote'
+      )
+      -- paying_at_least()
+      AND (a.pay_floor_hourly IS NULL OR b.pay_max_hourly >= a.pay_floor_hourly)
+      -- open_to_newcomers()
+      AND (NOT a.training OR b.open_to_newcomers)
+      -- qualified_for(the alert owner's profile): no required group left that no unexpired credential meets
+      AND (NOT a.qualified OR EXISTS (
+          SELECT 1 FROM applicants_applicantprofile profile
+          WHERE profile.user_id = a.user_id AND NOT EXISTS (
+              SELECT 1 FROM postings_credentialrequirement r
+              WHERE r.posting_id = b.id AND r.level = 'required' AND NOT EXISTS (
+                  SELECT 1 FROM postings_credentialoption o
+                  JOIN postings_credentialtype t ON t.id = o.credential_type_id
+                  JOIN applicants_heldcredential h
+                    ON h.profile_id = profile.id AND h.credential_type_id = o.credential_type_id
+                   AND (h.expires_on IS NULL OR h.expires_on >= %(today)s)
+                  WHERE o.requirement_id = r.id
+                    AND (o.jurisdiction = '' OR NOT t.jurisdictional OR h.jurisdiction = o.jurisdiction)
+              )
+          )
+      ))
+)
+"""
+
+# A digest lists the newest few of its new matches and counts the rest: it records only those it lists.
+# In the overlap before its last run, a match may already be in the ledger: those are not new.
+DIGEST_ROWS = """
+, fresh AS (
+    SELECT m.* FROM matches m JOIN applicants_alert a ON a.id = m.alert_id
+    WHERE a.last_digest_at IS NULL OR m.published_at > a.last_digest_at OR NOT EXISTS (
+        SELECT 1 FROM applicants_alertdelivery d WHERE d.alert_id = m.alert_id AND d.posting_id = m.posting_id
+    )
+),
+recorded AS (
+    SELECT alert_id, posting_id, run_matches FROM (
+        SELECT alert_id, posting_id,
+               row_number() OVER (PARTITION BY alert_id ORDER BY published_at DESC, posting_id DESC) AS position,
+               count(*) OVER (PARTITION BY alert_id) AS run_matches
+        FROM fresh
+    ) ranked
+    WHERE position <= %(keep)s
+)
+"""
+
+EVERY_ROW = """
+, recorded AS (SELECT alert_id, posting_id, 1 AS run_matches FROM matches)
+"""
+
+RECORD = """
+, inserted AS (
+    INSERT INTO applicants_alertdelivery
+        (alert_id, posting_id, status, matched_at, attempts, next_attempt_at, message_id, last_error, run_matches)
+    SELECT alert_id, posting_id, 'pending', %(now)s, 0, %(now)s, '', '', run_matches FROM recorded
+    ON CONFLICT (alert_id, posting_id) DO NOTHING
+    RETURNING alert_id
+)
+SELECT DISTINCT alert_id FROM inserted
+"""
+
+SELECT = "SELECT DISTINCT alert_id, posting_id FROM matches ORDER BY alert_id, posting_id"
+
+
+def matching_sql(
+    *,
+    now: datetime,
+    today,
+    posting_ids: list[int] | None = None,
+    published_since: datetime | None = None,
+    unmatched_only: bool = False,
+    frequency: str | None = None,
+    digest_due: bool = False,
+    keep: int = 10,
+    alert_ids: list[int] | None = None,
+    record: bool,
+) -> tuple[str, dict]:
+    """The statement, and its parameters, for one batch: the postings by id or published since a moment
+    (`unmatched_only`: those instant matching has not handled yet); the alerts active with a frequency (and
+    a digest due), or by id (tests).
+
+    With `record` it inserts the matches into the ledger (ON CONFLICT DO NOTHING; a digest only the `keep`
+    newest per alert) and returns the ids of alerts that got new rows; without, the (alert, posting) pairs.
+    """
+    params: dict = {"now": now, "today": today, "diameter": 2 * EARTH_RADIUS_KM, "overlap": DIGEST_OVERLAP,
+                    "keep": keep}  # fmt: skip
+    if posting_ids is not None:
+        postings = "p.id = ANY(%(posting_ids)s)"
+        params["posting_ids"] = list(posting_ids)
+    else:
+        postings = "p.published_at > %(published_since)s"
+        params["published_since"] = published_since
+    if unmatched_only:
+        postings += " AND NOT EXISTS (SELECT 1 FROM applicants_alertpostingmatch m WHERE m.posting_id = p.id)"
+    if alert_ids is not None:
+        alerts = "a.id = ANY(%(alert_ids)s)"
+        params["alert_ids"] = list(alert_ids)
+        time = "b.published_at > a.matching_from"
+    else:
+        alerts = "a.status = 'active' AND a.frequency = %(frequency)s"
+        params["frequency"] = frequency
+        if digest_due:
+            alerts += " AND a.next_digest_at <= %(now)s"
+        # Published after the alert started and, for a digest, not before its last run (less the overlap).
+        time = "b.published_at > GREATEST(a.matching_from, a.last_digest_at - %(overlap)s)"
+    by_index = posting_ids is not None and len(posting_ids) <= INDEX_STRATEGY_MAX_POSTINGS
+    candidates = (CANDIDATES_BY_INDEX if by_index else CANDIDATES_BY_HASH).format(columns=ALERT_COLUMNS, alerts=alerts)
+    sql = MATCHES.format(posting_keys=POSTING_KEYS, postings=postings, alerts=alerts, candidates=candidates, time=time)
+    if record:
+        sql += (DIGEST_ROWS if digest_due else EVERY_ROW) + RECORD
+    else:
+        sql += SELECT
+    return sql, params
+
+
+def matching_pairs(*, now: datetime, today, posting_ids: list[int], alert_ids: list[int]) -> set[tuple[int, int]]:
+    """(alert id, posting id) for every match between these alerts and postings: what the ledger would get."""
+    sql, params = matching_sql(now=now, today=today, posting_ids=posting_ids, alert_ids=alert_ids, record=False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(alert_id, posting_id) for alert_id, posting_id in cursor.fetchall()}

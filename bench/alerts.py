@@ -1,0 +1,498 @@
+"""Job alert speed: matching, and emails per second through a real Celery worker.
+
+    python -m bench.alerts                  (make bench runs it after the search benchmark)
+    python -m bench.alerts --alerts 20000 --emails 1000      (quicker)
+
+Matching: in the 1,000,000-posting database (bench/common.py, shared with the search benchmark), inside
+one transaction that is rolled back at the end so that database stays as it was: copy 1,000 existing
+postings as new ones published now, bulk-load 100,000 confirmed alerts with a realistic mix of filters
+(built by the real code path: PostingFilter's form -> alert_criteria -> match keys), then time the one
+statement that matches every due alert against the batch, at 10,000 and at 100,000 alerts, and the
+per-publish path (one posting against every instant alert).
+
+Delivery: in a small database of its own (committed data: a worker in another process must see it),
+5,000 alerts with pending jobs; a real `celery worker` (prefork) sends them to an aiosmtpd sink in this
+process; the time from handing the work to the broker to the last message received, and a check that
+each address got exactly one email.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from functools import cache
+
+from bench.common import BASE_DIR, RESULTS_DIR, ensure_database, percentiles
+
+MATCH_DATABASE = ("jobboard_bench_1000000", 1_000_000)
+DELIVERY_DATABASE = ("jobboard_bench_alerts", 10_000)
+RESULTS = RESULTS_DIR / "alerts.json"
+
+# What seekers type, weighted towards the common: words of the seeded titles and descriptions.
+KEYWORDS = (
+    ["pharmacy technician"] * 6 + ["technician"] * 4 + ["iv", "sterile compounding", '"iv room"', "cpht", "ptcb",
+    "billing", "prior authorization", "claims", "remote", "night", "evenings", "weekend", "oncology", "nuclear",
+    "pyxis", "omnicell", "epic willow", "inpatient", "emergency department", "retail", "hospital", "specialty",
+    "long-term care", "mail order", "trainee", "lead technician", "certified -trainee", "pediatric", "infusion",
+    "compounding", "hazardous drugs", "automation", "data entry", "call center", "insurance", "medication history",
+    "tech-check-tech", "sign-on bonus", "tuition", "full time", "part time", "per diem", "senior"]
+)  # fmt: skip
+SETTINGS = ["community-retail"] * 5 + ["hospital"] * 5 + ["long-term-care", "mail-order", "specialty", "compounding",
+            "ambulatory-clinic", "home-infusion", "pbm-insurance", "government-military", "nuclear", "industry-other"]  # fmt: skip
+EMPLOYMENT = ["full-time"] * 5 + ["part-time"] * 2 + ["per-diem", "contract", "temporary"]
+SHIFTS = ["day"] * 3 + ["evening", "night", "night", "weekend", "rotating", "on-call"]
+EXPERIENCE = ["trainee", "entry", "entry", "experienced", "senior", "lead"]
+RADII = ["10", "25", "25", "25", "50", "50", "100"]
+ALERT_COLUMNS = [
+    "email", "name", "frequency", "status", "paused_reason", "criteria", "criteria_key", "keywords", "country",
+    "region", "city", "place_label", "latitude", "longitude", "radius_km", "min_latitude", "max_latitude",
+    "min_longitude", "max_longitude", "latitude_radians", "latitude_cosine", "longitude_radians", "settings",
+    "employment_types", "shifts", "experience", "arrangements", "pay_floor_hourly", "training", "qualified",
+    "match_keys", "created_at", "confirmed_at", "matching_from", "next_digest_at", "permanent_failures",
+]  # fmt: skip
+
+
+# -- Building alerts through the real code path -------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _speed_up_lookups() -> None:
+    """Place lookups are one query each in the real path; the bench asks the same few hundred places
+    again and again, so they are remembered (same answers, without round trips that are not measured)."""
+    from postings.managers import PlaceQuerySet
+
+    resolve = PlaceQuerySet.resolve
+
+    @cache
+    def remembered(text):
+        from postings.models import Place
+
+        return resolve(Place.objects.all(), text)
+
+    PlaceQuerySet.resolve = lambda self, text: remembered(text)
+
+
+def _weighted_places() -> tuple[list[str], list[int], list[str], list[int], list[tuple[str, str]]]:
+    """Regions weighted by their open postings; the biggest cities for "near" and for city searches."""
+    from django.db.models import Count
+
+    from postings.models import Place, Posting
+
+    regions = list(
+        Posting.objects.open().order_by().values_list("region").annotate(n=Count("id")).order_by("-n")[:70]
+    )
+    cities = list(
+        Place.objects.filter(kind="city", country__in=["US", "CA"]).order_by("-population")[:300]
+        .values_list("name", "region", "population")
+    )  # fmt: skip
+    near = [f"{name}, {region.split('-')[1]}" for name, region, _ in cities]
+    return (
+        [region for region, _ in regions],
+        [n for _, n in regions],
+        near,
+        [max(1, population // 1000) for _, _, population in cities],
+        [(name, region) for name, region, _ in cities[:120]],
+    )
+
+
+def random_params(rng: random.Random, places) -> dict:
+    """One seeker's saved search: mostly a place and a setting or two, often keywords or a pay floor."""
+    regions, region_weights, near, near_weights, cities = places
+    params: dict = {}
+    where = rng.random()
+    if where < 0.45:
+        params["region"] = rng.choices(regions, region_weights)[0]
+    elif where < 0.70:
+        params["near"] = rng.choices(near, near_weights)[0]
+        params["radius"] = rng.choice(RADII)
+    elif where < 0.75:
+        params["city"], params["region"] = rng.choice(cities)
+    elif where < 0.83:
+        params["country"] = rng.choice(["US"] * 5 + ["CA"])
+    # else: anywhere (remote billing, a specialty, keywords only)
+    if rng.random() < 0.35:
+        params["q"] = rng.choice(KEYWORDS)
+    roll = rng.random()
+    if roll < 0.35:
+        params["setting"] = [rng.choice(SETTINGS)]
+    elif roll < 0.50:
+        params["setting"] = rng.sample(sorted(set(SETTINGS)), 2)
+    if rng.random() < 0.25:
+        params["employment_type"] = [rng.choice(EMPLOYMENT)]
+    if rng.random() < 0.20:
+        params["shift"] = rng.sample(sorted(set(SHIFTS)), rng.choice([1, 1, 2]))
+    if rng.random() < 0.15:
+        params["experience"] = [rng.choice(EXPERIENCE)]
+    roll = rng.random()
+    if roll < 0.10 or (where >= 0.83 and roll < 0.5):
+        params["arrangement"] = ["remote"]
+    elif roll < 0.13:
+        params["arrangement"] = ["hybrid", "remote"]
+    roll = rng.random()
+    if roll < 0.30:
+        params["pay_min"] = str(rng.choice(range(16, 29)))
+    elif roll < 0.35:
+        params["pay_min"] = str(rng.choice(range(38_000, 62_000, 2_000)))
+    if rng.random() < 0.10:
+        params["training"] = "1"
+    return params
+
+
+def _copy_value(value) -> str | None:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list):
+        return "{" + ",".join('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value) + "}"
+    if isinstance(value, dict):
+        return json.dumps(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_prefix: str = "bench") -> int:
+    """COPY `count` confirmed alerts, each built from a random search by the code /alerts/new/ runs."""
+    from django.db import connection
+    from django.http import QueryDict
+
+    from applicants.alert_matching import alert_criteria, alert_match_keys, alert_name, database_upper
+    from postings.filters import PostingFilter
+    from postings.models import Posting
+
+    rng = random.Random(seed)
+    places = _weighted_places()
+    upper = cache(database_upper)
+    started_from = now - timedelta(minutes=5)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    built: dict[str, tuple] = {}
+    for number in range(count):
+        params = random_params(rng, places)
+        key = json.dumps(params, sort_keys=True)
+        if key not in built:
+            data = QueryDict(mutable=True)
+            for name, value in params.items():
+                data.setlist(name, value if isinstance(value, list) else [value])
+            search = PostingFilter(data, queryset=Posting.objects.none())
+            assert search.form.is_valid(), (params, search.form.errors)
+            criteria = alert_criteria(search)
+            city_upper = upper(criteria.columns["city"]) if criteria.columns["city"] else ""
+            built[key] = (criteria, alert_name(criteria), alert_match_keys(criteria.columns, city_upper=city_upper))
+        criteria, name, keys = built[key]
+        row = {
+            **criteria.columns,
+            "email": f"{email_prefix}{number}@example.com",
+            "name": name,
+            "frequency": frequency,
+            "status": "active",
+            "paused_reason": "",
+            "criteria": criteria.params,
+            "criteria_key": criteria.key,
+            "match_keys": keys,
+            "created_at": started_from,
+            "confirmed_at": started_from,
+            "matching_from": started_from,
+            "next_digest_at": started_from,
+            "permanent_failures": 0,
+        }
+        writer.writerow([_copy_value(row[column]) for column in ALERT_COLUMNS])
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY applicants_alert ({', '.join(ALERT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+        )
+        cursor.execute("ANALYZE applicants_alert")
+    return len(built)
+
+
+def postings_copy(*, count: int, now: datetime, seed: int, where: str = "TRUE") -> list[int]:
+    """`count` new postings published now: copies of random existing ones (text, place, pay, requirements),
+    so the search vector, the facets and the pay mix are those of the seeded board."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT column_name FROM information_schema.columns WHERE table_name = 'postings_posting'
+               AND column_name NOT IN ('id', 'pay_max_hourly', 'search_vector', 'slug', 'reference', 'status',
+                                       'published_at', 'expires_at', 'created_at', 'updated_at')"""
+        )
+        copied = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT setseed(%s)", [seed / 1000])
+        cursor.execute(
+            f"""
+            INSERT INTO postings_posting ({", ".join(copied)}, slug, reference, status, published_at, expires_at,
+                                          created_at, updated_at)
+            SELECT {", ".join(copied)}, left(slug, 140) || '-alert-bench-' || id, 'alert-bench-' || id, 'published',
+                   %(now)s, %(now)s + interval '30 days', %(now)s, %(now)s
+            FROM postings_posting
+            WHERE id IN (SELECT id FROM postings_posting TABLESAMPLE BERNOULLI (1) REPEATABLE (%(seed)s)
+                         WHERE {where} LIMIT %(count)s)
+            RETURNING id
+            """,
+            {"now": now, "count": count, "seed": seed},
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            INSERT INTO postings_credentialrequirement (posting_id, level, within_days, position)
+            SELECT new.id, r.level, r.within_days, r.position
+            FROM postings_posting new
+            JOIN postings_credentialrequirement r ON new.reference = 'alert-bench-' || r.posting_id
+            WHERE new.id = ANY(%s)
+            """,
+            [ids],
+        )
+    return ids
+
+
+# -- Matching -----------------------------------------------------------------------------------------------
+
+
+class Rollback(Exception):
+    pass
+
+
+def measure_matching(*, alerts: int, new_postings: int, sizes: list[int]) -> dict:
+    import django
+
+    django.setup()
+    _speed_up_lookups()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from applicants import alert_services
+    from applicants.models import AlertDelivery
+
+    report: dict = {"new_postings": new_postings, "sizes": {}}
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            started = time.perf_counter()
+            posting_ids = postings_copy(count=new_postings, now=now, seed=11)
+            report["new_postings"] = len(posting_ids)
+            unique = alerts_load(count=alerts, now=now, frequency="daily", seed=5)
+            report["load_seconds"] = round(time.perf_counter() - started, 1)
+            report["distinct_searches"] = unique
+            print(f"  loaded {len(posting_ids):,} new postings and {alerts:,} alerts ({unique:,} distinct searches) "
+                  f"in {report['load_seconds']} s", flush=True)  # fmt: skip
+            match_at = now + timedelta(seconds=1)
+            for size in sizes:
+                savepoint = transaction.savepoint()
+                with connection.cursor() as cursor:  # only the first `size` alerts are due
+                    cursor.execute(
+                        "UPDATE applicants_alert SET next_digest_at = %s WHERE id > (SELECT min(id) + %s - 1 "
+                        "FROM applicants_alert)",
+                        [now + timedelta(days=1), size],
+                    )
+                    cursor.execute("ANALYZE applicants_alert")
+                started = time.perf_counter()
+                matched_alerts = alert_services.alerts_match_due(frequency="daily", now=match_at, enqueue=False)
+                seconds = time.perf_counter() - started
+                rows = AlertDelivery.objects.count()
+                report["sizes"][str(size)] = {
+                    "seconds": round(seconds, 2),
+                    "ledger_rows": rows,
+                    "alerts_with_jobs": len(matched_alerts),
+                }
+                print(f"  {size:>7,} alerts x {len(posting_ids):,} postings: {seconds:6.2f} s, {rows:,} matches "
+                      f"for {len(matched_alerts):,} alerts", flush=True)  # fmt: skip
+                transaction.savepoint_rollback(savepoint)
+
+            # The per-publish path: each new posting against every instant alert, one statement each.
+            savepoint = transaction.savepoint()
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE applicants_alert SET frequency = 'instant', next_digest_at = NULL")
+                cursor.execute("ANALYZE applicants_alert")
+            samples = []
+            sample_ids = posting_ids[:200]
+            for posting_id in sample_ids:
+                started = time.perf_counter()
+                alert_services.alerts_match_posting(posting_id=posting_id, enqueue=False)
+                samples.append((time.perf_counter() - started) * 1000)
+            report["instant"] = {"alerts": alerts, **percentiles(samples), "rows": AlertDelivery.objects.count()}
+            print(f"  one published posting against {alerts:,} instant alerts: p50 {report['instant']['p50']:.1f} "
+                  f"ms, p95 {report['instant']['p95']:.1f} ms", flush=True)  # fmt: skip
+            transaction.savepoint_rollback(savepoint)
+            raise Rollback
+    except Rollback:
+        pass  # the shared benchmark database is left exactly as it was
+    return report
+
+
+# -- Delivery through a real worker -------------------------------------------------------------------------
+
+
+class CountingSink:
+    """An SMTP sink that only counts recipients: the board's side is what is measured."""
+
+    def __init__(self) -> None:
+        self.recipients: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self.first = self.last = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            now = time.perf_counter()
+            self.first = self.first or now
+            self.last = now
+            for recipient in envelope.rcpt_tos:
+                self.recipients[recipient] = self.recipients.get(recipient, 0) + 1
+        return "250 OK"
+
+    @property
+    def total(self) -> int:
+        return sum(self.recipients.values())
+
+
+def measure_delivery(*, emails: int, concurrency: int) -> dict:
+    import django
+
+    django.setup()
+    _speed_up_lookups()
+    from aiosmtpd.controller import Controller
+    from django.db import connection
+    from django.utils import timezone
+
+    from applicants import alert_services
+    from applicants.models import AlertDelivery
+    from jobboard.celery import app as celery_app
+
+    with connection.cursor() as cursor:  # this database is the delivery benchmark's own: start from empty
+        cursor.execute("TRUNCATE applicants_alertdelivery, applicants_alert")
+        cursor.execute("DELETE FROM postings_credentialrequirement r USING postings_posting p "
+                       "WHERE r.posting_id = p.id AND p.reference LIKE 'alert-bench-%%'")  # fmt: skip
+        cursor.execute("DELETE FROM postings_posting WHERE reference LIKE 'alert-bench-%%'")
+    now = timezone.now()
+    alerts_load(count=emails, now=now, frequency="instant", seed=3, email_prefix="delivery")
+    with connection.cursor() as cursor:  # every alert gets these jobs, as a digest would: 2 jobs per email
+        cursor.execute("UPDATE applicants_alert SET match_keys = '{*|*}', keywords = '', country = '', region = '', "
+                       "city = '', latitude = NULL, longitude = NULL, radius_km = NULL, settings = '{}', "
+                       "employment_types = '{}', shifts = '{}', experience = '{}', arrangements = '{}', "
+                       "pay_floor_hourly = NULL, training = false")  # fmt: skip
+    for posting_id in postings_copy(count=2, now=now + timedelta(seconds=1), seed=3):
+        alert_services.alerts_match_posting(posting_id=posting_id, enqueue=False)
+    pending = AlertDelivery.objects.filter(status="pending").count()
+    connection.close()
+
+    sink = CountingSink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    celery_app.control.purge()
+    environment = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "LOG_LEVEL": "WARNING"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "prefork", "--concurrency",
+         str(concurrency), "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+        cwd=BASE_DIR, env=environment,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(timeout=0.5):
+            if time.monotonic() > deadline:
+                raise SystemExit("the worker did not start")
+        started = time.perf_counter()
+        alert_services.alerts_deliver_pending()  # what beat's sweep does: chunks of alerts onto the queue
+        deadline = time.monotonic() + 600
+        while sink.total < emails and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seconds = sink.last - started
+        time.sleep(1)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        controller.stop()
+    sent = AlertDelivery.objects.filter(status="sent").count()
+    report = {
+        "emails": sink.total,
+        "jobs": pending,
+        "concurrency": concurrency,
+        "seconds": round(seconds, 2),
+        "per_second": round(sink.total / seconds, 1),
+        "each_address_once": len(sink.recipients) == emails and set(sink.recipients.values()) == {1},
+        "ledger_sent": sent,
+    }
+    print(f"  {sink.total:,} emails ({pending:,} jobs) through a worker of {concurrency} processes in "
+          f"{seconds:.1f} s: {report['per_second']:.0f} emails/s; each address once: {report['each_address_once']}",
+          flush=True)  # fmt: skip
+    return report
+
+
+# -- Running it ---------------------------------------------------------------------------------------------
+
+
+def _child(part: str, database: tuple[str, int], arguments: list[str]) -> dict:
+    """Each part runs in a process of its own, bound to its database."""
+    url = ensure_database(*database)
+    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "jobboard.settings.dev",
+                   "DEBUG": "false", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    output = RESULTS_DIR / f"alerts-{part}.json"
+    subprocess.run([sys.executable, "-m", "bench.alerts", "--part", part, "--output", str(output), *arguments],
+                   cwd=BASE_DIR, env=environment, check=True)  # fmt: skip
+    return json.loads(output.read_text())
+
+
+def print_table(report: dict) -> None:
+    matching, delivery = report["matching"], report["delivery"]
+    print(f"\nJob alerts: {matching['new_postings']:,} new postings in a database of {MATCH_DATABASE[1]:,}")
+    for size, row in matching["sizes"].items():
+        print(f"  match {int(size):>7,} alerts (one statement): {row['seconds']:6.2f} s "
+              f"({row['ledger_rows']:,} matches)")  # fmt: skip
+    instant = matching["instant"]
+    print(f"  match one published posting against {instant['alerts']:,} instant alerts: p50 {instant['p50']:.1f} ms, "
+          f"p95 {instant['p95']:.1f} ms")  # fmt: skip
+    print(f"  deliver {delivery['emails']:,} emails through a real worker to an SMTP sink: "
+          f"{delivery['per_second']:.0f} emails/s (each address exactly once: {delivery['each_address_once']})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--alerts", type=int, default=100_000)
+    parser.add_argument("--sizes", default="10000,100000", help="alert counts to time matching at")
+    parser.add_argument("--new-postings", type=int, default=1000)
+    parser.add_argument("--emails", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=max(2, os.cpu_count() or 2))
+    parser.add_argument("--part", choices=["matching", "delivery"], help=argparse.SUPPRESS)
+    parser.add_argument("--output", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = [size for size in (int(text) for text in args.sizes.split(",")) if size <= args.alerts]
+    if args.part == "matching":
+        report = measure_matching(alerts=args.alerts, new_postings=args.new_postings, sizes=sizes)
+    elif args.part == "delivery":
+        report = measure_delivery(emails=args.emails, concurrency=args.concurrency)
+    else:
+        print(f"Job alerts: matching ({MATCH_DATABASE[0]}, rolled back) ...", flush=True)
+        common = ["--alerts", str(args.alerts), "--sizes", args.sizes, "--new-postings", str(args.new_postings)]
+        matching = _child("matching", MATCH_DATABASE, common)
+        print(f"Job alerts: delivery ({DELIVERY_DATABASE[0]}) ...", flush=True)
+        delivery = _child("delivery", DELIVERY_DATABASE, ["--emails", str(args.emails),
+                                                           "--concurrency", str(args.concurrency)])  # fmt: skip
+        report = {"matching": matching, "delivery": delivery}
+        RESULTS.write_text(json.dumps(report, indent=2))
+        print_table(report)
+        return
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(args.output, "w") as handle:
+        json.dump(report, handle, indent=2)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(BASE_DIR))
+    main()

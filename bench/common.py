@@ -1,0 +1,76 @@
+"""Shared set-up for benchmarks: a separate database per size, loaded once with seed_demo and reused."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+
+
+def database_url(name: str) -> str:
+    """DATABASE_URL with its database name replaced: same server, separate database."""
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jobboard")
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def ensure_database(name: str, postings: int) -> str:
+    """Create, migrate and seed the database `name` unless it already holds `postings` postings."""
+    import psycopg2
+
+    url = database_url(name)
+    admin = psycopg2.connect(_dsn(database_url("postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "jobboard.settings.dev"}
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    check = psycopg2.connect(_dsn(url))
+    with check.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM postings_posting")
+        existing = cursor.fetchone()[0]
+    check.close()
+    if existing != postings:
+        if existing:
+            raise SystemExit(f"database {name} holds {existing} postings, not {postings}: drop it and run again")
+        print(f"loading {postings:,} postings into {name} (once; later runs reuse it) ...", flush=True)
+        subprocess.run([*manage, "seed_demo", "--postings", str(postings), "--seed", "1"], env=env, check=True)
+        subprocess.run([*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    return url
+
+
+def _dsn(url: str) -> str:
+    """psycopg2 DSN from a DATABASE_URL, including the `?host=/socket/dir` form of the embedded server."""
+    import environ
+
+    config = environ.Env.db_url_config(url)
+    host = config.get("HOST") or config.get("OPTIONS", {}).get("host", "")
+    parts = [f"dbname={config['NAME']}", f"user={config.get('USER') or 'postgres'}"]
+    if host:
+        parts.append(f"host={host}")
+    if config.get("PORT"):
+        parts.append(f"port={config['PORT']}")
+    if config.get("PASSWORD"):
+        parts.append(f"password={config['PASSWORD']}")
+    return " ".join(parts)
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p95": ordered[max(0, round(0.95 * len(ordered)) - 1)],
+        "max": ordered[-1],
+    }

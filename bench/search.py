@@ -1,0 +1,137 @@
+"""Search speed: the search SQL and the whole /jobs/ request over a rotation of realistic queries.
+
+    python -m bench.search --postings 100000        (make bench runs every size)
+
+Loads N postings with seed_demo into a separate database (once; reused later), then runs every query of
+the rotation REPEAT times after one warm-up, and prints p50 / p95 / max per query class in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+
+from bench.common import RESULTS_DIR, ensure_database, percentiles
+
+KEYWORD_CLASSES = {
+    "common words": ["pharmacy technician", "technician", "pharmacy"],
+    "rare words": ["nuclear", "radiopharmaceuticals", "omnicell", "oncology"],
+    "phrases": ['"prior authorization"', '"iv room"', '"sterile compounding"'],
+    "no-hit words": ["zyxwvut", "qwertyuiopasdf"],
+}
+FILTERS = [
+    {},
+    {"region": "US-TX"},
+    {"setting": "hospital"},
+    {"near": "Austin, TX", "radius": "50"},
+    {"pay_min": "22"},
+    {"setting": "hospital", "shift": "night", "pay_min": "22", "near": "Austin, TX", "radius": "100"},
+]
+SORTS = ["relevance", "newest", "pay"]
+REPEAT = 3
+
+
+def rotation() -> list[tuple[str, dict]]:
+    """(class, parameters) for every query of the rotation: well over 40."""
+    queries = []
+    for klass, words in KEYWORD_CLASSES.items():
+        for word, filters, sort in itertools.product(words, FILTERS, SORTS):
+            queries.append((klass, {"q": word, **filters, "sort": sort}))
+    for filters in FILTERS[1:]:
+        queries.append(("filters only", dict(filters)))
+        queries.append(("filters only", {**filters, "sort": "pay"}))
+    queries.append(("filters only", {"near": "Austin, TX", "radius": "50", "sort": "distance"}))
+    queries.append(("browse (no filter)", {}))
+    queries.append(("browse (no filter)", {"sort": "pay"}))
+    for page in (10, 25, 50):
+        queries.append(("deep pages", {"page": str(page)}))
+        queries.append(("deep pages", {"q": "technician", "page": str(page)}))
+        queries.append(("deep pages", {"region": "US-CA", "page": str(page), "sort": "pay"}))
+    return queries
+
+
+def measure(postings: int) -> dict:
+    import django
+
+    django.setup()
+    from django.db import connection, reset_queries
+    from django.http import QueryDict
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from postings.filters import PostingFilter
+    from postings.models import Posting
+
+    client = Client()
+    results: dict[str, dict[str, list[float]]] = {}
+    slowest = (0.0, "", [])
+    for klass, params in rotation():
+        data = QueryDict(mutable=True)
+        data.update(params)
+        for attempt in range(REPEAT + 1):
+            started = time.perf_counter()
+            filterset = PostingFilter(data, queryset=Posting.objects.open().for_cards())
+            # What the results page runs: the bounded total, the facet counts, one page of cards.
+            len(filterset.candidate_ids)
+            filterset.facet_counts  # noqa: B018
+            list(filterset.qs[:20])
+            sql_ms = (time.perf_counter() - started) * 1000
+
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get("/jobs/", params)
+                request_ms = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, (params, response.status_code)
+            if attempt == 0:
+                continue  # warm-up: caches of the database and of Python
+            samples = results.setdefault(klass, {"sql": [], "request": []})
+            samples["sql"].append(sql_ms)
+            samples["request"].append(request_ms)
+            if request_ms > slowest[0]:
+                slowest = (request_ms, json.dumps(params), [q["sql"] for q in captured.captured_queries])
+        reset_queries()
+    summary = {
+        klass: {"sql": percentiles(s["sql"]), "request": percentiles(s["request"])} for klass, s in results.items()
+    }
+    every = [ms for s in results.values() for ms in s["request"]]
+    summary["all queries"] = {
+        "sql": percentiles([ms for s in results.values() for ms in s["sql"]]),
+        "request": percentiles(every),
+    }
+    return {"postings": postings, "queries": len(rotation()), "classes": summary,
+            "slowest": {"ms": slowest[0], "params": slowest[1], "sql": slowest[2]}}  # fmt: skip
+
+
+def print_table(report: dict) -> None:
+    print(f"\nSearch at {report['postings']:,} postings ({report['queries']} queries x {REPEAT} runs), ms")
+    print(f"{'class':<20} {'SQL p50':>8} {'p95':>8} {'max':>8}   {'request p50':>11} {'p95':>8} {'max':>8}")
+    for klass, row in report["classes"].items():
+        sql, req = row["sql"], row["request"]
+        print(
+            f"{klass:<20} {sql['p50']:>8.1f} {sql['p95']:>8.1f} {sql['max']:>8.1f}   "
+            f"{req['p50']:>11.1f} {req['p95']:>8.1f} {req['max']:>8.1f}"
+        )
+    print(f"slowest request: {report['slowest']['ms']:.1f} ms for {report['slowest']['params']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postings", type=int, default=10_000)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = ensure_database(f"jobboard_bench_{args.postings}", args.postings)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings.dev")
+    os.environ["DEBUG"] = "false"  # the production code path: no query log, no debug toolbar
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    report = measure(args.postings)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"search-{args.postings}.json").write_text(json.dumps(report, indent=2))
+    print_table(report)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(RESULTS_DIR.parent.parent))
+    main()

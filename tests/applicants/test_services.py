@@ -1,0 +1,353 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from applicants import services
+from applicants.models import Application, ApplicationEvent, ApplyClick, DecisionMessage, SavedJob
+from applicants.services import AlreadyApplied, ApplicationError, ResumeChoice
+from postings.models import Posting, PostingEvent
+from tests.factories import (
+    ApplicantProfileFactory,
+    ApplicationFactory,
+    ClosedPostingFactory,
+    EmployerMemberFactory,
+    ExpiredPostingFactory,
+    FilledPostingFactory,
+    PublishedPostingFactory,
+    UserFactory,
+)
+
+from .conftest import pdf_upload, private_files
+
+pytestmark = pytest.mark.django_db
+Status = Application.Status
+
+
+# -- Applying ---------------------------------------------------------------------------------------------
+
+
+def test_applying_records_the_application_its_history_and_emails_a_confirmation(
+    applicant, posting, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.application_submit(profile=applicant, posting=posting, cover_note="  Hello  ")
+
+    assert application.status == Status.SUBMITTED
+    assert application.cover_note == "Hello"
+    assert [event.to_status for event in application.events.all()] == [Status.SUBMITTED]
+    confirmation = next(message for message in mail.outbox if message.to == ["jane@example.com"])
+    assert (
+        confirmation.subject == f"RxTech Jobs: you applied for Hospital Pharmacy Technician at {posting.employer.name}"
+    )
+    assert f"/me/applications/{application.pk}/" in confirmation.body
+
+
+def test_a_second_application_to_the_same_posting_is_refused(applicant, posting):
+    first = services.application_submit(profile=applicant, posting=posting)
+
+    with pytest.raises(AlreadyApplied) as refused:
+        services.application_submit(profile=applicant, posting=posting)
+
+    assert refused.value.application == first
+    assert "You already applied for this job on" in refused.value.messages[0]
+    assert Application.objects.count() == 1
+
+
+def test_the_unique_constraint_holds_even_when_the_check_is_raced(applicant, posting, monkeypatch):
+    ApplicationFactory(profile=applicant, posting=posting)
+    # As if a second request passed the "already applied?" check before the first one committed.
+    monkeypatch.setattr(
+        Application.objects.__class__, "filter", lambda self, *a, **k: Application.objects.none(), raising=False
+    )
+    with pytest.raises(AlreadyApplied):
+        services.application_submit(
+            profile=applicant, posting=posting, resume_choice=ResumeChoice.UPLOAD, upload=pdf_upload()
+        )
+    assert private_files() == []  # the resume stored for the failed attempt is gone
+
+
+@pytest.mark.parametrize(
+    "make_posting",
+    [
+        lambda: ExpiredPostingFactory(),
+        lambda: FilledPostingFactory(),
+        lambda: PublishedPostingFactory(apply_method="url", apply_url="https://jobs.example.com/1"),
+        lambda: PublishedPostingFactory(apply_method="email", apply_email="jobs@example.com"),
+    ],
+    ids=["expired", "filled", "external", "by email"],
+)
+def test_only_open_board_postings_take_applications(applicant, make_posting):
+    with pytest.raises(ApplicationError):
+        services.application_submit(profile=applicant, posting=make_posting())
+    assert not Application.objects.exists()
+
+
+def test_the_profile_resume_is_copied_so_later_changes_do_not_touch_what_was_sent(applicant, posting):
+    services.profile_resume_set(profile=applicant, upload=pdf_upload("Jane CV.pdf"))
+
+    application = services.application_submit(profile=applicant, posting=posting, resume_choice=ResumeChoice.PROFILE)
+
+    assert application.resume.name != applicant.resume.name
+    assert application.resume_name == "Jane CV.pdf"
+    assert application.resume.read().startswith(b"%PDF-")
+    assert len(private_files()) == 2
+
+
+def test_an_application_without_a_resume(applicant, posting):
+    services.profile_resume_set(profile=applicant, upload=pdf_upload())
+
+    application = services.application_submit(profile=applicant, posting=posting, resume_choice=ResumeChoice.NONE)
+
+    assert not application.resume
+
+
+def test_a_click_out_is_recorded_with_the_user_when_signed_in(posting, applicant):
+    services.apply_click_record(posting=posting, user=applicant.user)
+    services.apply_click_record(posting=posting, user=None)
+
+    assert list(ApplyClick.objects.values_list("user", flat=True).order_by("id")) == [applicant.user.pk, None]
+
+
+def test_withdrawing_is_recorded_and_final(applicant, posting):
+    application = ApplicationFactory(profile=applicant, posting=posting)
+
+    services.application_withdraw(application=application, by=applicant.user)
+
+    application.refresh_from_db()
+    assert application.status == Status.WITHDRAWN
+    with pytest.raises(ApplicationError):
+        services.application_withdraw(application=application, by=applicant.user)
+
+
+# -- The team's digest ----------------------------------------------------------------------------------------
+
+
+def test_several_applications_make_one_digest_per_team_member(posting, django_capture_on_commit_callbacks):
+    EmployerMemberFactory(employer=posting.employer, user=UserFactory(email="owner@example.com"))
+    EmployerMemberFactory(employer=posting.employer, user=UserFactory(email="recruiter@example.com"))
+    other_job = PublishedPostingFactory(employer=posting.employer, title="Night Shift Technician")
+    applications = [
+        ApplicationFactory(posting=posting, profile__full_name="Ana Lopez"),
+        ApplicationFactory(posting=posting, profile__full_name="Ben Okafor"),
+        ApplicationFactory(posting=other_job, profile__full_name="Chloe Martin"),
+    ]
+    elsewhere = ApplicationFactory()  # another employer's: not in this digest
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.employer_applications_notify(employer_id=posting.employer_id)
+
+    assert sent == 3
+    assert sorted(message.to[0] for message in mail.outbox) == ["owner@example.com", "recruiter@example.com"]
+    digest = mail.outbox[0]
+    assert digest.subject == f"RxTech Jobs: 3 new applicants for {posting.employer.name}"
+    for application in applications:
+        assert application.applicant_name in digest.body
+        assert f"/employer/applicants/{application.pk}/" in digest.body
+    elsewhere.refresh_from_db()
+    assert elsewhere.employer_notified_at is None
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.employer_applications_notify(employer_id=posting.employer_id) == 0
+    assert mail.outbox == []  # a second run (a retry, the next countdown task) sends nothing
+
+
+def test_the_beat_safety_net_sends_only_applications_older_than_the_batching_delay(
+    posting, member, settings, django_capture_on_commit_callbacks
+):
+    settings.APPLICATION_NOTIFY_DELAY_SECONDS = 300
+    old = ApplicationFactory(posting=posting, submitted_at=timezone.now() - timedelta(minutes=10))
+    fresh_employer_job = PublishedPostingFactory()
+    EmployerMemberFactory(employer=fresh_employer_job.employer)
+    ApplicationFactory(posting=fresh_employer_job)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.applications_notify_pending() == 1
+
+    assert [message.to for message in mail.outbox] == [["recruiter@example.com"]]
+    old.refresh_from_db()
+    assert old.employer_notified_at is not None
+
+
+def test_a_withdrawn_application_is_not_announced(posting, member, django_capture_on_commit_callbacks):
+    ApplicationFactory(posting=posting, status=Status.WITHDRAWN)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.employer_applications_notify(employer_id=posting.employer_id) == 0
+
+    assert mail.outbox == []
+
+
+# -- Review -------------------------------------------------------------------------------------------------
+
+
+def test_viewing_marks_a_submitted_application_viewed_once(posting, member):
+    application = ApplicationFactory(posting=posting)
+
+    assert services.application_mark_viewed(application=application, by=member) is True
+    assert services.application_mark_viewed(application=application, by=member) is False
+
+    assert list(application.events.values_list("to_status", flat=True)) == [Status.SUBMITTED, Status.VIEWED]
+
+
+@pytest.mark.parametrize("status", [Status.SHORTLISTED, Status.INTERVIEWING, Status.OFFERED])
+def test_pipeline_steps_do_not_email_the_applicant(posting, member, status, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(posting=posting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_status_change(application=application, status=status, by=member)
+
+    application.refresh_from_db()
+    assert application.status == status
+    assert mail.outbox == []
+
+
+def test_not_selected_emails_the_default_message_and_is_final(posting, member, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(posting=posting, profile__full_name="Ana Lopez")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_status_change(application=application, status=Status.NOT_SELECTED, by=member)
+
+    [message] = mail.outbox
+    assert message.to == [application.profile.user.email]
+    assert message.subject == f"Your application for Hospital Pharmacy Technician at {posting.employer.name}"
+    assert message.body.startswith("Dear Ana Lopez,")
+    event = application.events.get(to_status=Status.NOT_SELECTED)
+    assert event.message.startswith("Dear Ana Lopez,")  # the applicant sees it on their application too
+    with pytest.raises(ApplicationError):
+        services.application_status_change(application=application, status=Status.SHORTLISTED, by=member)
+
+
+def test_hired_uses_the_employers_own_wording(posting, member, django_capture_on_commit_callbacks):
+    services.decision_message_save(
+        employer=posting.employer,
+        kind="hired",
+        subject="You're in, {applicant_name}!",
+        body="Welcome aboard as {job_title} at {employer_name}. Unknown {stays} as written.",
+        by=member,
+    )
+    application = ApplicationFactory(posting=posting, profile__full_name="Ben Okafor")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_status_change(application=application, status=Status.HIRED, by=member)
+
+    [message] = mail.outbox
+    assert message.subject == "You're in, Ben Okafor!"
+    assert message.body.startswith(
+        f"Welcome aboard as Hospital Pharmacy Technician at {posting.employer.name}. Unknown {{stays}} as written."
+    )
+
+
+def test_decision_message_reset_goes_back_to_the_default(posting, member):
+    services.decision_message_save(employer=posting.employer, kind="hired", subject="S", body="B", by=member)
+    services.decision_message_reset(employer=posting.employer, kind="hired")
+
+    assert not DecisionMessage.objects.exists()
+    assert services.decision_text(employer_id=posting.employer_id, kind="hired").subject.startswith("Welcome to")
+
+
+def test_bulk_not_selected_skips_final_applications(posting, member, django_capture_on_commit_callbacks):
+    open_ones = ApplicationFactory.create_batch(3, posting=posting)
+    hired = ApplicationFactory(posting=posting, status=Status.HIRED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = services.applications_not_selected(applications=[*open_ones, hired], by=member)
+
+    assert changed == 3
+    assert len(mail.outbox) == 3
+    assert set(Application.objects.values_list("status", flat=True)) == {Status.NOT_SELECTED, Status.HIRED}
+
+
+def test_an_employer_cannot_set_submitted_or_withdrawn(posting, member):
+    application = ApplicationFactory(posting=posting)
+    for status in (Status.SUBMITTED, Status.WITHDRAWN, "bogus"):
+        with pytest.raises(ApplicationError):
+            services.application_status_change(application=application, status=status, by=member)
+
+
+def test_notes_must_say_something(posting, member):
+    application = ApplicationFactory(posting=posting)
+    with pytest.raises(Exception, match="Write the note first"):
+        services.application_note_add(application=application, author=member, text="   ")
+    note = services.application_note_add(application=application, author=member, text=" Call Monday ")
+    assert note.text == "Call Monday"
+
+
+# -- Saved jobs --------------------------------------------------------------------------------------------------
+
+
+def test_saving_is_idempotent_and_unsaving_removes(applicant, posting):
+    services.saved_job_add(profile=applicant, posting=posting)
+    services.saved_job_add(profile=applicant, posting=posting)
+    assert SavedJob.objects.count() == 1
+
+    services.saved_job_remove(profile=applicant, posting=posting)
+    assert not SavedJob.objects.exists()
+
+
+# -- Resume retention --------------------------------------------------------------------------------------------
+
+
+def _application_with_resume(posting):
+    profile = ApplicantProfileFactory()
+    services.profile_resume_set(profile=profile, upload=pdf_upload())
+    if posting.status != Posting.Status.PUBLISHED or posting.expires_at <= timezone.now():
+        # Apply while it was open, then put the posting back as the test wants it.
+        status, expires_at = posting.status, posting.expires_at
+        Posting.objects.filter(pk=posting.pk).update(status="published", expires_at=timezone.now() + timedelta(days=1))
+        posting.refresh_from_db()
+        application = services.application_submit(profile=profile, posting=posting)
+        Posting.objects.filter(pk=posting.pk).update(status=status, expires_at=expires_at)
+        return application
+    return services.application_submit(profile=profile, posting=posting)
+
+
+def test_resumes_are_purged_only_once_the_posting_closed_long_enough_ago(settings, django_capture_on_commit_callbacks):
+    settings.APPLICATION_RESUME_RETENTION_DAYS = 180
+    now = timezone.now()
+    long_expired = ExpiredPostingFactory(published_at=now - timedelta(days=230), expires_at=now - timedelta(days=200))
+    recently_expired = ExpiredPostingFactory(published_at=now - timedelta(days=60), expires_at=now - timedelta(days=30))
+    filled_long_ago = FilledPostingFactory(published_at=now - timedelta(days=300))
+    filled_recently = FilledPostingFactory(published_at=now - timedelta(days=300))
+    PostingEvent.objects.create(posting=filled_long_ago, to_status="filled", created_at=now - timedelta(days=190))
+    PostingEvent.objects.create(posting=filled_recently, to_status="filled", created_at=now - timedelta(days=10))
+    closed_never_evented = ClosedPostingFactory(
+        published_at=now - timedelta(days=400), expires_at=now - timedelta(days=370)
+    )
+    still_open = PublishedPostingFactory()
+    old = [_application_with_resume(p) for p in (long_expired, filled_long_ago, closed_never_evented)]
+    kept = [_application_with_resume(p) for p in (recently_expired, filled_recently, still_open)]
+    old_files = {application.resume.name for application in old}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.application_resumes_purge(now=now) == 3
+
+    for application in old:
+        application.refresh_from_db()
+        assert not application.resume
+        assert application.resume_purged_at == now
+    for application in kept:
+        application.refresh_from_db()
+        assert application.resume
+    assert not old_files & set(private_files())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.application_resumes_purge(now=now) == 0
+
+
+def test_a_renewed_then_expired_posting_counts_from_its_latest_closing(settings, django_capture_on_commit_callbacks):
+    settings.APPLICATION_RESUME_RETENTION_DAYS = 180
+    now = timezone.now()
+    posting = ExpiredPostingFactory(published_at=now - timedelta(days=300), expires_at=now - timedelta(days=20))
+    PostingEvent.objects.create(posting=posting, to_status="expired", created_at=now - timedelta(days=250))
+    PostingEvent.objects.create(posting=posting, to_status="published", created_at=now - timedelta(days=50))
+    PostingEvent.objects.create(posting=posting, to_status="expired", created_at=now - timedelta(days=20))
+    application = _application_with_resume(posting)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.application_resumes_purge(now=now) == 0
+
+    application.refresh_from_db()
+    assert application.resume
+    assert ApplicationEvent.objects.filter(application=application).exists()
