@@ -52,6 +52,7 @@ EMPLOYMENT = ["full-time"] * 5 + ["part-time"] * 2 + ["per-diem", "contract", "t
 SHIFTS = ["day"] * 3 + ["evening", "night", "night", "weekend", "rotating", "on-call"]
 EXPERIENCE = ["trainee", "entry", "entry", "experienced", "senior", "lead"]
 RADII = ["10", "25", "25", "25", "50", "50", "100"]
+SEARCH_POOL = 15_000
 ALERT_COLUMNS = [
     "email", "name", "frequency", "status", "paused_reason", "criteria", "criteria_key", "keywords", "country",
     "region", "city", "place_label", "latitude", "longitude", "radius_km", "min_latitude", "max_latitude",
@@ -184,8 +185,10 @@ def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_p
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     built: dict[str, tuple] = {}
-    for number in range(count):
-        params = random_params(rng, places)
+    # Popular searches repeat ("Hospital in Texas"): alerts draw from a pool of searches, the first ones most.
+    pool = [random_params(rng, places) for _ in range(min(count, SEARCH_POOL))]
+    weights = [1 / (rank + 20) for rank in range(len(pool))]
+    for number, params in enumerate(rng.choices(pool, weights, k=count)):
         key = json.dumps(params, sort_keys=True)
         if key not in built:
             data = QueryDict(mutable=True)

@@ -126,11 +126,12 @@ class PostingFilter(django_filters.FilterSet):
         form = SearchForm
 
     def filter_queryset(self, queryset):
-        return self._sorted(self._filtered(queryset), self.form.cleaned_data.get("place"))
+        return self._sorted(self._filtered(queryset))
 
     @cached_property
     def matches(self):
-        """Every posting the search finds, unsorted: what counts and facet counts are taken over."""
+        """Every posting the search finds, unsorted: what the candidate ids (and so the total, the facet
+        counts and the page) are taken from, and what job alerts are checked against."""
         if not self.is_bound:
             return self.queryset.all()
         self.errors  # noqa: B018 - validates the form, which filtering reads
@@ -180,7 +181,7 @@ class PostingFilter(django_filters.FilterSet):
             queryset = queryset.qualified_for(self.profile) if self.profile else queryset.none()
         return queryset
 
-    def _sorted(self, queryset, place):
+    def _sorted(self, queryset):
         """One page needs no more than the first RESULT_BOUND results in the order asked for: their ids are
         found first (`candidate_ids`), then only those rows are loaded, ranked and sorted."""
         if self.sort_in_force == "relevance":

@@ -38,7 +38,8 @@ def posting_table_estimate() -> int:
             cursor.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE relname = 'postings_posting'")
             return int(cursor.fetchone()[0])
 
-    return cache.get_or_set("postings:table-estimate", read, TABLE_ESTIMATE_SECONDS)
+    key = f"postings:table-estimate:{connection.settings_dict['NAME']}"  # one per database sharing the cache
+    return cache.get_or_set(key, read, TABLE_ESTIMATE_SECONDS)
 
 
 def websearch(text: str) -> SearchQuery:
