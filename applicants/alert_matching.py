@@ -270,54 +270,55 @@ ARRAY(
 """
 
 # The alert columns the predicate reads, carried along with each candidate (no second look-up per pair).
-ALERT_COLUMNS = """a.id, a.user_id, a.keywords, a.country, a.region, a.city, a.latitude, a.min_latitude,
-    a.max_latitude, a.min_longitude, a.max_longitude, a.latitude_radians, a.latitude_cosine, a.longitude_radians,
-    a.radius_km, a.settings, a.employment_types, a.shifts, a.experience, a.arrangements, a.pay_floor_hourly,
-    a.training, a.qualified, a.matching_from, a.last_digest_at"""
+ALERT_COLUMNS = """a.id, a.user_id, a.keywords, a.keywords_query, a.country, a.region, a.city, a.latitude,
+    a.min_latitude, a.max_latitude, a.min_longitude, a.max_longitude, a.latitude_radians, a.latitude_cosine,
+    a.longitude_radians, a.radius_km, a.settings, a.employment_types, a.shifts, a.experience, a.arrangements,
+    a.pay_floor_hourly, a.training, a.qualified, a.matching_from, a.last_digest_at"""
+POSTING_COLUMNS = """b.id, b.setting, b.employment_types, b.shifts, b.experience, b.arrangement, b.country, b.region,
+    b.city_upper, b.latitude, b.longitude, b.pay_max_hourly, b.published_at, b.open_to_newcomers, b.keyword_hits"""
 
+# Candidates: the pairs sharing a key. The only join of the statement, so its shape does not hang on the
+# planner's estimate of a batch published a moment ago: a hash join of the keys, or the GIN index of
+# alert keys for a handful of postings.
 CANDIDATES_BY_HASH = """
-    SELECT alert_keys.*, posting_keys.id AS posting_id
-    FROM (SELECT {columns}, unnest(a.match_keys) AS key FROM applicants_alert a WHERE {alerts}) alert_keys
-    JOIN (SELECT b.id, unnest(b.keys) AS key FROM batch b) posting_keys ON posting_keys.key = alert_keys.key
+    (SELECT {alert_columns}, unnest(a.match_keys)::text AS key FROM applicants_alert a WHERE {alerts}) a
+    JOIN (SELECT {posting_columns}, unnest(b.keys)::text AS key FROM batch b) b ON b.key = a.key
 """
 
 CANDIDATES_BY_INDEX = """
-    SELECT {columns}, b.id AS posting_id
-    FROM batch b JOIN applicants_alert a ON a.match_keys && b.keys
-    WHERE {alerts}
+    batch b JOIN applicants_alert a ON a.match_keys && b.keys AND {alerts}
+"""
+
+# search(), two ways: for a big batch each distinct keyword query is run once per posting (`keyword_hits`);
+# for a handful of postings each candidate's stored query is tested directly, which reads far fewer alerts.
+KEYWORDS_BY_HITS = "a.keywords::text = ANY(b.keyword_hits)"
+KEYWORDS_BY_QUERY = "b.search_vector @@ a.keywords_query"
+KEYWORD_HITS = "ARRAY(SELECT k.keywords FROM keyword_queries k WHERE p.search_vector @@ k.keywords_query)"
+KEYWORD_QUERIES = """
+    SELECT DISTINCT ON (a.keywords) a.keywords::text AS keywords, a.keywords_query
+    FROM applicants_alert a WHERE {alerts} AND a.keywords <> ''
 """
 
 # Each clause names the PostingQuerySet method it mirrors.
 MATCHES = """
-WITH batch AS MATERIALIZED (
+WITH keyword_queries AS MATERIALIZED ({keyword_queries}),
+batch AS MATERIALIZED (
     SELECT p.id, p.setting, p.employment_types, p.shifts, p.experience, p.arrangement, p.country, p.region,
-           upper(p.city::text) AS city_upper, p.latitude, p.longitude, p.pay_max_hourly, p.search_vector,
-           p.published_at,
+           upper(p.city::text) AS city_upper, p.latitude, p.longitude, p.pay_max_hourly, p.published_at,
            -- open_to_newcomers()
            (p.training_provided OR NOT EXISTS (
                SELECT 1 FROM postings_credentialrequirement r WHERE r.posting_id = p.id AND r.level = 'required'
            )) AS open_to_newcomers,
+           p.search_vector, {keyword_hits} AS keyword_hits,
            {posting_keys} AS keys
     FROM postings_posting p
     WHERE {postings} AND p.status = 'published' AND p.expires_at > %(now)s
 ),
--- search(): each distinct keyword query of these alerts, run once against the batch.
-words AS MATERIALIZED (
-    SELECT k.keywords, b.id AS posting_id
-    FROM (
-        SELECT DISTINCT ON (a.keywords) a.keywords, a.keywords_query FROM applicants_alert a
-        WHERE {alerts} AND a.keywords <> ''
-    ) k
-    JOIN batch b ON b.search_vector @@ k.keywords_query
-),
-candidates AS ({candidates}),
 matches AS (
-    SELECT a.id AS alert_id, b.id AS posting_id, b.published_at
-    FROM candidates a
-    JOIN batch b ON b.id = a.posting_id
-    LEFT JOIN words w ON w.keywords = a.keywords AND w.posting_id = b.id
+    SELECT a.id AS alert_id, b.id AS posting_id, b.published_at, a.last_digest_at
+    FROM {candidates}
     WHERE {time}
-      AND (a.keywords = '' OR w.posting_id IS NOT NULL)
+      AND (a.keywords = '' OR {keywords})
       -- with_setting(), with_employment_type(), with_shift(), with_experience(), with_arrangement()
       AND (cardinality(a.settings) = 0 OR b.setting = ANY(a.settings))
       AND (cardinality(a.employment_types) = 0 OR b.employment_types && a.employment_types)
@@ -372,8 +373,8 @@ matches AS (
 # In the overlap before its last run, a match may already be in the ledger: those are not new.
 DIGEST_ROWS = """
 , fresh AS (
-    SELECT m.* FROM matches m JOIN applicants_alert a ON a.id = m.alert_id
-    WHERE a.last_digest_at IS NULL OR m.published_at > a.last_digest_at OR NOT EXISTS (
+    SELECT * FROM matches m
+    WHERE m.last_digest_at IS NULL OR m.published_at > m.last_digest_at OR NOT EXISTS (
         SELECT 1 FROM applicants_alertdelivery d WHERE d.alert_id = m.alert_id AND d.posting_id = m.posting_id
     )
 ),
@@ -448,8 +449,19 @@ def matching_sql(
         # Published after the alert started and, for a digest, not before its last run (less the overlap).
         time = "b.published_at > GREATEST(a.matching_from, a.last_digest_at - %(overlap)s)"
     by_index = posting_ids is not None and len(posting_ids) <= INDEX_STRATEGY_MAX_POSTINGS
-    candidates = (CANDIDATES_BY_INDEX if by_index else CANDIDATES_BY_HASH).format(columns=ALERT_COLUMNS, alerts=alerts)
-    sql = MATCHES.format(posting_keys=POSTING_KEYS, postings=postings, alerts=alerts, candidates=candidates, time=time)
+    candidates = (CANDIDATES_BY_INDEX if by_index else CANDIDATES_BY_HASH).format(
+        alert_columns=ALERT_COLUMNS, posting_columns=POSTING_COLUMNS, alerts=alerts
+    )
+    sql = MATCHES.format(
+        keyword_queries=KEYWORD_QUERIES.format(alerts=alerts) if not by_index else "SELECT NULL::text AS keywords",
+        keyword_hits=KEYWORD_HITS if not by_index else "NULL::text[]",
+        keywords=KEYWORDS_BY_QUERY if by_index else KEYWORDS_BY_HITS,
+        posting_keys=POSTING_KEYS,
+        postings=postings,
+        alerts=alerts,
+        candidates=candidates,
+        time=time,
+    )
     if record:
         sql += (DIGEST_ROWS if digest_due else EVERY_ROW) + RECORD
     else:

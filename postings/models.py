@@ -218,6 +218,9 @@ class Posting(models.Model):
     # employer is renamed. Title weighs most (A), then employer (B), duties and systems (C), description (D).
     search_vector = SearchVectorField(null=True, editable=False)
 
+    # Page views, counted in Redis and added here in batches (services.posting_views_flush).
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+
     # Life cycle
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)

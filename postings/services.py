@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core import signing
@@ -13,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
+from redis import Redis
+from redis.exceptions import RedisError, ResponseError
 
 from applicants.alert_tasks import alerts_match_posting_task
 from employers.models import EmployerMember
@@ -30,6 +34,7 @@ from .models import (
 )
 
 Status = Posting.Status
+logger = logging.getLogger(__name__)
 
 
 def _posting_transition(*, posting: Posting, to: str, by, reason: str = "") -> Posting:
@@ -494,3 +499,51 @@ def report_dismiss(*, report: Report, by) -> Report:
     report.status, report.resolved_by, report.resolved_at = Report.Status.DISMISSED, by, timezone.now()
     report.save(update_fields=["status", "resolved_by", "resolved_at"])
     return report
+
+
+# -- Page views ---------------------------------------------------------------------------------------
+
+VIEWS_KEY = "postings:views"
+VIEWS_FLUSHING_KEY = "postings:views:flushing"
+
+
+@cache
+def _redis() -> Redis:
+    return Redis.from_url(settings.REDIS_URL)
+
+
+def posting_record_view(*, posting_id: int) -> None:
+    """Count one view of a posting's page: one HINCRBY in Redis, because updating the posting's row on
+    every view would make popular postings' rows a point of contention and bloat the table."""
+    try:
+        _redis().hincrby(VIEWS_KEY, str(posting_id), 1)
+    except RedisError:
+        logger.warning("could not count a view of posting %s", posting_id)  # a lost view is no reason to fail
+
+
+def posting_views_flush() -> int:
+    """Add the views counted in Redis to the postings, in one set-based UPDATE; returns postings updated.
+
+    RENAME hands the counts over atomically: views counted meanwhile start a fresh hash. A crash after
+    the UPDATE commits but before the hash is deleted counts that batch twice on the next run; view counts
+    are a guide for employers, not a ledger, and that window is one statement wide.
+    """
+    client = _redis()
+    if not client.exists(VIEWS_FLUSHING_KEY):
+        try:
+            client.rename(VIEWS_KEY, VIEWS_FLUSHING_KEY)
+        except ResponseError:  # no views counted since the last flush
+            return 0
+    counts = {int(k): int(v) for k, v in client.hgetall(VIEWS_FLUSHING_KEY).items()}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE postings_posting AS p SET view_count = p.view_count + v.n
+            FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::bigint[]) AS n) AS v
+            WHERE p.id = v.id
+            """,
+            [list(counts), list(counts.values())],
+        )
+        updated = cursor.rowcount
+    client.delete(VIEWS_FLUSHING_KEY)
+    return updated

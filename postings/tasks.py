@@ -12,3 +12,8 @@ def postings_expire_task() -> int:
 def postings_remind_expiring_task() -> int:
     """Idempotent (one reminder per posting and expiry date), so a redelivered run sends nothing twice."""
     return services.postings_remind_expiring()
+
+
+@shared_task(acks_late=True)
+def posting_views_flush_task() -> int:
+    return services.posting_views_flush()

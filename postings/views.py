@@ -5,6 +5,7 @@ from django_filters.views import FilterView
 
 from applicants.matching import posting_page_context
 
+from . import services
 from .filters import PostingFilter
 from .models import Posting, Setting
 from .pagination import BoundedPaginator
@@ -139,6 +140,7 @@ def posting_detail(request, pk, slug=None):
     if not posting.is_open:
         return render(request, "postings/posting_gone.html", context, status=410)
     context |= posting_page_context(user=request.user, posting=posting)  # match, saved, applied
+    services.posting_record_view(posting_id=posting.pk)
     return render(request, "postings/posting_detail.html", context)
 
 

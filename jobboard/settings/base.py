@@ -142,6 +142,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-postings": {"task": "postings.tasks.postings_expire_task", "schedule": 15 * 60},
+    "flush-posting-views": {"task": "postings.tasks.posting_views_flush_task", "schedule": 5 * 60},
     # Hourly is plenty for a three-day warning; the reminder ledger makes extra runs harmless.
     "remind-expiring-postings": {"task": "postings.tasks.postings_remind_expiring_task", "schedule": 60 * 60},
     # A safety net for the per-application countdown task: any application still unannounced is sent.

@@ -270,7 +270,8 @@ def hypothesis_world(db):
 SEARCH_PARAMS = st.fixed_dictionaries(
     {},
     optional={
-        "q": st.sampled_from(KEYWORDS) | st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=30),
+        "q": st.sampled_from(KEYWORDS)
+        | st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
         "country": st.sampled_from(["US", "CA", "GB"]),
         "region": st.sampled_from(REGIONS),
         "city": st.sampled_from(CITIES),

@@ -242,7 +242,19 @@ def test_alerts_need_a_sign_in_without_a_link(client):
 PARAMETER_NAMES = ["q", "country", "region", "city", "near", "radius", "unit", "setting", "employment_type", "shift",
                    "experience", "arrangement", "pay_min", "posted_within", "training", "qualified", "sort", "page"]  # fmt: skip
 GARBAGE = st.text(max_size=300) | st.sampled_from(
-    ["", "\x00", "-1", "1e309", "NaN", "Infinity", "0" * 400, "US-TX\x00", "99999999999999999999", "<script>", "é" * 150]
+    [
+        "",
+        "\x00",
+        "-1",
+        "1e309",
+        "NaN",
+        "Infinity",
+        "0" * 400,
+        "US-TX\x00",
+        "99999999999999999999",
+        "<script>",
+        "é" * 150,
+    ]
 )
 
 
