@@ -7,10 +7,11 @@ and every value the SQL compares is computed by the code search uses (`hourly_fl
 methods clause by clause; tests/applicants/test_alerts_matching.py checks it against
 `PostingFilter(params).matches` over randomly generated alerts and postings. Change one, change the other.
 
-Speed comes from candidates. Each alert stores a few `match_keys` (place x setting) and each posting
-produces the keys it could satisfy, so the database pairs alerts and postings with an equality join (or
-the GIN index, for a single posting) before evaluating the exact predicate on the candidates only.
-Keywords are parsed once per alert (a stored tsquery) and each distinct query is run once per batch.
+Speed comes from candidates. Each alert stores a few `match_keys` (place x setting x arrangement x
+experience, "*" for any) and each posting produces every key it could satisfy, so the database pairs alerts
+and postings with one equality join (or the GIN index, for a handful of postings) before evaluating the
+exact predicate on the candidates only. Keywords are parsed once per alert (a stored tsquery) and each
+distinct query is run once per posting of the batch. docs/benchmarks.md has the figures.
 """
 
 from __future__ import annotations
@@ -286,7 +287,7 @@ CANDIDATES_BY_HASH = """
 """
 
 CANDIDATES_BY_INDEX = """
-    batch b JOIN applicants_alert a ON a.match_keys && b.keys AND {alerts}
+    batch b JOIN applicants_alert a ON a.match_keys && b.keys AND a.match_keys && %(keys)s::varchar[] AND {alerts}
 """
 
 # search(), two ways: for a big batch each distinct keyword query is run once per posting (`keyword_hits`);
@@ -449,6 +450,9 @@ def matching_sql(
         # Published after the alert started and, for a digest, not before its last run (less the overlap).
         time = "b.published_at > GREATEST(a.matching_from, a.last_digest_at - %(overlap)s)"
     by_index = posting_ids is not None and len(posting_ids) <= INDEX_STRATEGY_MAX_POSTINGS
+    if by_index:
+        # The postings' keys as a constant, which the GIN index on alerts serves (a join condition it won't).
+        params["keys"] = batch_keys(posting_ids)
     candidates = (CANDIDATES_BY_INDEX if by_index else CANDIDATES_BY_HASH).format(
         alert_columns=ALERT_COLUMNS, posting_columns=POSTING_COLUMNS, alerts=alerts
     )
@@ -467,6 +471,14 @@ def matching_sql(
     else:
         sql += SELECT
     return sql, params
+
+
+def batch_keys(posting_ids: list[int]) -> list[str]:
+    """Every key these postings carry (POSTING_KEYS)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT unnest({POSTING_KEYS}) FROM postings_posting p WHERE p.id = ANY(%s)",
+                       [list(posting_ids)])  # fmt: skip
+        return [key for (key,) in cursor.fetchall()]
 
 
 def matching_pairs(*, now: datetime, today, posting_ids: list[int], alert_ids: list[int]) -> set[tuple[int, int]]:

@@ -1,9 +1,9 @@
 """Every write of job alerts: subscribing (double opt-in), managing, matching into the ledger, and sending.
 
 Exactly once per (alert, posting): matching inserts ledger rows (`AlertDelivery`, unique per pair) before
-anything is sent, and sending takes one alert at a time under a row lock (SKIP LOCKED, so two workers never
-send for the same alert at once), sends one message over the batch's SMTP connection and commits that
-message's rows as sent straight away. A retry, a redelivered task, a second beat run or a second worker
+anything is sent, and sending claims one message's rows under row locks (SKIP LOCKED, so two workers never
+send the same rows), sends that message over the batch's SMTP connection and commits its rows as sent
+straight away. A retry, a redelivered task, a second beat run or a second worker
 finds the rows sent (or locked) and sends nothing. The one window left is a crash between the SMTP server
 accepting a message and the commit that follows it: at most that one message is sent again.
 """
@@ -371,8 +371,9 @@ def _deliveries_enqueue(alert_ids: Sequence[int]) -> None:
     from .alert_tasks import alerts_deliver_task
 
     chunks = [list(alert_ids[i : i + DELIVERY_CHUNK]) for i in range(0, len(alert_ids), DELIVERY_CHUNK)]
-    if chunks:
-        transaction.on_commit(lambda: [alerts_deliver_task.delay(alert_ids=chunk) for chunk in chunks])
+    for chunk in chunks:
+        # Robust: were the broker away, the rows stay pending and beat's sweep hands them out later.
+        transaction.on_commit(lambda chunk=chunk: alerts_deliver_task.delay(alert_ids=chunk), robust=True)
 
 
 @transaction.atomic
@@ -451,49 +452,84 @@ def alerts_deliver_pending(*, now: datetime | None = None) -> int:
 def alerts_deliver(*, alert_ids: Sequence[int], mail=None) -> DeliveryReport:
     """Send what is due for each alert: one email per alert, over one SMTP connection for the whole batch.
 
-    Connection-level failures (refused, dropped, timed out) propagate so the task retries with backoff;
-    the messages already sent are committed and will not be sent again.
+    One read gathers the batch (alerts, rows, jobs); then each message claims its rows, is sent and is
+    committed on its own. Connection-level failures (refused, dropped, timed out) propagate so the task
+    retries with backoff; the messages already sent are committed and will not be sent again.
     """
     report = DeliveryReport()
     mail = mail or get_connection(timeout=SMTP_TIMEOUT_SECONDS)
     started = time.monotonic()
+    outbox = _outbox(alert_ids=alert_ids, now=timezone.now())
     try:
-        for position, alert_id in enumerate(alert_ids):
+        for position, (alert, deliveries) in enumerate(outbox):
             if time.monotonic() - started > DELIVERY_TIME_BUDGET_SECONDS:
-                _deliveries_enqueue(list(alert_ids[position:]))
+                _deliveries_enqueue([alert.pk for alert, _ in outbox[position:]])
                 break
-            _alert_deliver(alert_id=alert_id, mail=mail, report=report)
+            _message_send(alert=alert, deliveries=deliveries, mail=mail, report=report)
     finally:
         mail.close()
     return report
 
 
-@transaction.atomic
-def _alert_deliver(*, alert_id: int, mail, report: DeliveryReport) -> None:
-    # NO KEY UPDATE: the matching INSERT's foreign-key check (KEY SHARE) on this row must not wait for us.
-    alert = Alert.objects.select_for_update(skip_locked=True, no_key=True).filter(pk=alert_id).first()
-    if alert is None:
-        return  # another worker is sending for this alert right now, or it was deleted
-    now = timezone.now()
-    deliveries = list(
-        AlertDelivery.objects.for_alert(alert)
+def _outbox(*, alert_ids: Sequence[int], now: datetime) -> list[tuple[Alert, list[AlertDelivery]]]:
+    """Each alert's due rows, newest job first, read at once; rows that can no longer go out are skipped."""
+    rows = (
+        AlertDelivery.objects.filter(alert_id__in=list(alert_ids))
         .due(now)
-        .select_related("posting__employer")
-        .defer("posting__description", "posting__search_vector")
-        .order_by("-posting__published_at", "-posting_id")
+        .select_related("alert", "posting__employer")
+        .defer("alert__criteria", "alert__match_keys", "posting__description", "posting__search_vector")
+        .order_by("alert_id", "-posting__published_at", "-posting_id")
     )
-    if not deliveries:
-        return
-    Skipped = AlertDelivery.Status.SKIPPED
-    if not alert.is_active:
-        _deliveries_update(deliveries, status=Skipped, last_error=f"Alert {alert.get_status_display().lower()}")
-        return
-    closed = [delivery for delivery in deliveries if not delivery.posting.is_open]
+    outbox: dict[int, tuple[Alert, list[AlertDelivery]]] = {}
+    stopped, closed = [], []
+    for row in rows:
+        if not row.alert.is_active:
+            stopped.append(row)
+        elif not row.posting.is_open:
+            closed.append(row)
+        else:
+            outbox.setdefault(row.alert_id, (row.alert, []))[1].append(row)
+    if stopped:
+        _deliveries_update(stopped, status=AlertDelivery.Status.SKIPPED, last_error="The alert stopped")
     if closed:
-        _deliveries_update(closed, status=Skipped, last_error="The job closed before it was sent")
-    deliveries = [delivery for delivery in deliveries if delivery.posting.is_open]
+        _deliveries_update(closed, status=AlertDelivery.Status.SKIPPED, last_error="The job closed before it was sent")
+    return list(outbox.values())
+
+
+# A message is claimed in two steps. The alert first: a worker already sending for it is skipped, not waited
+# for, so one alert's rows are never split between two emails (NO KEY UPDATE: matching's foreign-key checks
+# on the alert do not wait for us). Then its rows, locked so that the status read is the latest: rows already
+# sent, or whose job closed since the batch was read, are not claimed.
+CLAIM_ALERT = """
+SELECT id FROM applicants_alert WHERE id = %(alert_id)s AND status = 'active' FOR NO KEY UPDATE SKIP LOCKED
+"""
+CLAIM = """
+SELECT d.id FROM applicants_alertdelivery d
+JOIN postings_posting p ON p.id = d.posting_id
+WHERE d.id = ANY(%(ids)s) AND d.status = 'pending' AND p.status = 'published' AND p.expires_at > %(now)s
+FOR UPDATE OF d
+"""
+SENT = """
+WITH sent AS (
+    UPDATE applicants_alertdelivery SET status = 'sent', sent_at = %(now)s, message_id = %(message_id)s
+    WHERE id = ANY(%(ids)s)
+)
+UPDATE applicants_alert SET last_sent_at = %(now)s, permanent_failures = 0 WHERE id = %(alert_id)s
+"""
+
+
+@transaction.atomic
+def _message_send(*, alert: Alert, deliveries: list[AlertDelivery], mail, report: DeliveryReport) -> None:
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_ALERT, {"alert_id": alert.pk})
+        if cursor.fetchone() is None:
+            return  # another worker is sending for this alert, or it stopped since the batch was read
+        cursor.execute(CLAIM, {"ids": [delivery.pk for delivery in deliveries], "now": now})
+        claimed = {pk for (pk,) in cursor.fetchall()}
+    deliveries = [delivery for delivery in deliveries if delivery.pk in claimed]
     if not deliveries:
-        return
+        return  # another worker is sending these, or has sent them
     message = alert_message(
         alert=alert, postings=[delivery.posting for delivery in deliveries], total=_total(deliveries), mail=mail
     )
@@ -507,11 +543,9 @@ def _alert_deliver(*, alert_id: int, mail, report: DeliveryReport) -> None:
         _failure_record(alert=alert, deliveries=deliveries, code=code, error=error, now=now, report=report)
         return
     # Committed right after the server accepted the message: a crash can repeat at most this one message.
-    _deliveries_update(
-        deliveries, status=AlertDelivery.Status.SENT, sent_at=now, message_id=message.extra_headers["Message-ID"]
-    )
-    alert.last_sent_at, alert.permanent_failures = now, 0
-    alert.save(update_fields=["last_sent_at", "permanent_failures"])
+    with connection.cursor() as cursor:
+        cursor.execute(SENT, {"now": now, "message_id": message.extra_headers["Message-ID"], "alert_id": alert.pk,
+                              "ids": [delivery.pk for delivery in deliveries]})  # fmt: skip
     report.messages += 1
 
 
@@ -546,8 +580,8 @@ def _failure_record(*, alert: Alert, deliveries, code: int, error, now: datetime
     rows = AlertDelivery.objects.filter(pk__in=ids)
     if code >= 500:
         rows.update(status=AlertDelivery.Status.FAILED, attempts=F("attempts") + 1, last_error=text)
-        alert.permanent_failures += 1
-        alert.save(update_fields=["permanent_failures"])
+        Alert.objects.filter(pk=alert.pk).update(permanent_failures=F("permanent_failures") + 1)
+        alert.refresh_from_db(fields=["permanent_failures"])
         if alert.permanent_failures >= PERMANENT_FAILURES_BEFORE_PAUSE:
             alert_pause(alert=alert, reason=f"Emails to this address were refused ({code}).")
         report.permanent_failures += 1

@@ -219,7 +219,7 @@ class Posting(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     # Page views, counted in Redis and added here in batches (services.posting_views_flush).
-    view_count = models.PositiveIntegerField(default=0, editable=False)
+    view_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     # Life cycle
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -69,7 +69,7 @@ def posting_publish(*, posting: Posting, by, days: int | None = None, reason: st
     _posting_transition(posting=posting, to=Status.PUBLISHED, by=by, reason=reason)
     posting.published_at, posting.expires_at = now, expires_at
     posting.save(update_fields=["status", "published_at", "expires_at", "updated_at"])
-    transaction.on_commit(lambda: alerts_match_posting_task.delay(posting_id=posting.pk))  # instant job alerts
+    transaction.on_commit(lambda: alerts_match_posting_task.delay(posting_id=posting.pk), robust=True)  # job alerts
     return posting
 
 

@@ -79,8 +79,10 @@ PAYS = [
     ("year", "41000", "45010"),
     ("year", "60000", "2080000"),
 ]
-KEYWORDS = ['"iv room"', "sterile -retail", "billing or nuclear", "the", "technician", "night", "Pyxis", "C++",
-            "prior authorization", "newcomers -trainee", "zzzunmatched", "room", '"pharmacy technician" austin']  # fmt: skip
+KEYWORDS = [
+    '"iv room"', "sterile -retail", "billing or nuclear", "the", "technician", "night", "Pyxis", "C++",
+    "prior authorization", "newcomers -trainee", "zzzunmatched", "room", '"pharmacy technician" austin',
+]  # fmt: skip
 NEAR = ["78701", "Austin, TX", "Toronto", "Detroit, MI", "Seattle, WA", "Springfield, MO"]
 CITIES = ["Austin", "austin", "AUSTIN", "Montréal", "MONTRÉAL", "Windsor", "Springfield"]
 REGIONS = ["US-TX", "US-MI", "CA-ON", "US-WA", "CA-QC", "US-IL"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from applicants import alert_services as services
 from applicants.alert_matching import alert_name
-from applicants.models import Alert, AlertDelivery
+from applicants.models import Alert, AlertDelivery, AlertPostingMatch
 from postings.services import posting_close, posting_publish
 from tests.factories import ApplicantProfileFactory, PendingPostingFactory, PublishedPostingFactory, UserFactory
 
@@ -98,9 +98,12 @@ def test_subscribing_by_email_sends_a_confirmation_and_nothing_else_until_it_is_
 def test_a_confirmation_link_expires_and_is_good_for_nothing_else():
     alert = subscribe().alert
     token = services.alert_token(alert=alert, purpose="confirm")
-    with mock.patch("django.core.signing.time.time", return_value=time.time() + 4 * 24 * 3600):
-        with pytest.raises(services.AlertLinkExpired):
-            services.alert_from_token(token=token, purpose="confirm")
+    four_days_later = time.time() + 4 * 24 * 3600
+    with (
+        mock.patch("django.core.signing.time.time", return_value=four_days_later),
+        pytest.raises(services.AlertLinkExpired),
+    ):
+        services.alert_from_token(token=token, purpose="confirm")
     with pytest.raises(services.AlertLinkInvalid):
         services.alert_from_token(token=token, purpose="unsubscribe")
     with pytest.raises(services.AlertLinkInvalid):
@@ -181,7 +184,8 @@ def test_publishing_a_posting_sends_it_to_the_instant_alerts_it_matches(django_c
     assert message.to == ["h@example.com"]
     assert message.subject == f"New job: IV Room Technician at {posting.employer.name}"
     assert statuses(hospital) == {posting.pk: "sent"}
-    assert statuses(retail) == {} and statuses(daily) == {}  # daily alerts wait for their digest
+    assert statuses(retail) == {}
+    assert statuses(daily) == {}
 
 
 def test_postings_published_before_the_alert_started_are_never_sent():
@@ -259,8 +263,10 @@ def test_a_daily_digest_sends_the_ten_newest_jobs_and_links_to_the_rest():
     assert matched == [alert.pk]
     [message] = mail.outbox
     assert message.subject == f"12 new jobs for “{alert.name}”"
-    assert "Technician 11" in message.body and "Technician 2" in message.body
-    assert "Technician 1\n" not in message.body and "Technician 0\n" not in message.body
+    assert "Technician 11" in message.body
+    assert "Technician 2" in message.body
+    assert "Technician 1\n" not in message.body
+    assert "Technician 0\n" not in message.body
     assert "…and 2 more." in message.body
     assert "/jobs/?region=US-TX" in message.body
     # The ledger holds what the email listed, the ten newest; the count covers the rest.
@@ -285,6 +291,45 @@ def test_a_second_digest_run_at_the_same_time_matches_nothing_new():
     assert first == [alert.pk]
     assert second == []
     assert AlertDelivery.objects.count() == 1
+
+
+def test_a_digest_looks_back_an_hour_for_late_commits_but_never_lists_a_job_twice():
+    alert = make_alert({}, frequency=Frequency.DAILY)
+    Alert.objects.filter(pk=alert.pk).update(matching_from=timezone.now() - timedelta(days=1))
+    first = publish(title="Listed yesterday")
+    Alert.objects.filter(pk=alert.pk).update(next_digest_at=timezone.now())
+    services.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
+    deliver(alert)
+    alert.refresh_from_db()
+    # Published (its timestamp) before that run, committed after it: only the overlap catches it.
+    late = PublishedPostingFactory(
+        title="Committed late", published_at=alert.last_digest_at - timedelta(minutes=10), expires_at=first.expires_at
+    )
+    Alert.objects.filter(pk=alert.pk).update(next_digest_at=timezone.now())
+
+    services.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
+    deliver(alert)
+
+    assert statuses(alert) == {first.pk: "sent", late.pk: "sent"}
+    assert [message.subject for message in mail.outbox] == [
+        f"New job: Listed yesterday at {first.employer.name}",
+        f"New job: Committed late at {late.employer.name}",  # one new job: the first is not counted again
+    ]
+
+
+def test_the_instant_safety_net_matches_only_postings_no_publish_task_handled():
+    alert = make_alert({})
+    handled = publish(title="Published through the service")
+    AlertDelivery.objects.all().delete()  # were it matched again, a row would come back
+    now = timezone.now()
+    missed = PublishedPostingFactory(title="Imported in bulk", published_at=now, expires_at=now + timedelta(days=30))
+
+    matched = services.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False)
+
+    assert matched == [alert.pk]
+    assert statuses(alert) == {missed.pk: "pending"}
+    assert set(AlertPostingMatch.objects.values_list("posting_id", flat=True)) == {handled.pk, missed.pk}
+    assert services.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False) == []
 
 
 # -- Sending: failures -------------------------------------------------------------------------------------
@@ -372,8 +417,10 @@ def test_the_email_has_both_parts_the_job_links_and_one_click_unsubscribe_header
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     job_url = f"https://jobs.example.org{posting.get_absolute_url()}"
-    assert job_url in message.body and job_url in html
-    assert unsubscribe in message.body and unsubscribe in html
+    assert job_url in message.body
+    assert job_url in html
+    assert unsubscribe in message.body
+    assert unsubscribe in html
     assert "https://jobs.example.org/jobs/?setting=hospital" in message.body
 
 

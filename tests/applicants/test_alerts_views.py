@@ -91,7 +91,8 @@ def test_a_verified_user_gets_an_active_alert_without_a_confirmation_email(clien
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{NEW}?region=US-TX", {"frequency": "weekly", "name": "Texas jobs"})
 
-    assert response.status_code == 302 and response["Location"] == "/alerts/"
+    assert response.status_code == 302
+    assert response["Location"] == "/alerts/"
     alert = Alert.objects.get()
     assert (alert.user, alert.email, alert.name, alert.status) == (user, "jane@example.com", "Texas jobs", "active")
     assert mail.outbox == []
@@ -221,7 +222,8 @@ def test_signed_in_users_manage_their_own_alerts_only(client, django_assert_max_
     with django_assert_max_num_queries(6):
         response = client.get("/alerts/")
     page = response.content.decode()
-    assert all(alert.name in page for alert in mine) and theirs.name not in page
+    assert all(alert.name in page for alert in mine)
+    assert theirs.name not in page
 
     assert client.post(f"/alerts/{theirs.pk}/", {"action": "delete"}).status_code == 404
     response = client.post(f"/alerts/{mine[0].pk}/", {"action": "pause", "next": "me"})
@@ -239,8 +241,10 @@ def test_alerts_need_a_sign_in_without_a_link(client):
 
 # -- Garbage in ----------------------------------------------------------------------------------------------
 
-PARAMETER_NAMES = ["q", "country", "region", "city", "near", "radius", "unit", "setting", "employment_type", "shift",
-                   "experience", "arrangement", "pay_min", "posted_within", "training", "qualified", "sort", "page"]  # fmt: skip
+PARAMETER_NAMES = [
+    "q", "country", "region", "city", "near", "radius", "unit", "setting", "employment_type", "shift", "experience",
+    "arrangement", "pay_min", "posted_within", "training", "qualified", "sort", "page",
+]  # fmt: skip
 GARBAGE = st.text(max_size=300) | st.sampled_from(
     [
         "",
@@ -284,3 +288,28 @@ def test_no_parameter_field_or_token_makes_a_500(garbage_client, params, fields,
         garbage_client.post(f"/alerts/manage/{token}/", fields),
     ):
         assert response.status_code < 500, (params, fields, token)
+
+
+# -- Admin ---------------------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_alerts_by_status_and_deliveries_per_day(client):
+    from django.utils import timezone
+
+    from applicants.models import AlertDelivery
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    alert = make_alert({"q": "iv"})
+    services.alert_pause(alert=alert, reason="Emails to this address were refused (550).")
+    posting = PublishedPostingFactory()
+    AlertDelivery.objects.create(alert=alert, posting=posting, status="failed", matched_at=timezone.now())
+
+    alerts_page = client.get("/admin/applicants/alert/")
+    deliveries_page = client.get("/admin/applicants/alertdelivery/")
+
+    assert alerts_page.status_code == deliveries_page.status_code == 200
+    assert alerts_page.context["alert_counts"]["paused_after_refusals"] == 1
+    [today] = deliveries_page.context["delivery_days"]
+    assert (today["failed"], today["sent"]) == (1, 0)
+    assert client.get("/admin/applicants/alert/?failing=paused").context["cl"].result_count == 1

@@ -86,12 +86,14 @@ def test_instant_alerts_reach_their_subscribers_with_both_parts_headers_and_work
     assert message["Subject"] == f"New job: IV Room Technician at {posting.employer.name}"
     text, html = text_of(message), html_of(message)
     job_url = f"{SITE}/jobs/{posting.pk}/{posting.slug}/"
-    assert job_url in text and job_url in html
+    assert job_url in text
+    assert job_url in html
     assert f"{SITE}/jobs/?region=US-TX&setting=hospital" in text
     unsubscribe_url = message["List-Unsubscribe"].strip().removeprefix("<").removesuffix(">")
     assert unsubscribe_url.startswith(f"{SITE}/alerts/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert unsubscribe_url in text and unsubscribe_url in html
+    assert unsubscribe_url in text
+    assert unsubscribe_url in html
     assert f"{SITE}/alerts/manage/" in text
 
     # The one-click POST a mail provider makes: no cookie, no CSRF token.
