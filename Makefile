@@ -44,8 +44,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# With DATABASE_URL and REDIS_URL both set (as in CI) the tests run against them directly; otherwise the
+# embedded services are started around the run.
 test: $(VENV)/.installed-dev browser lint
-	@$(PY) -m jobboard.devservices -- $(MAKE) --no-print-directory pytest
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+		$(MAKE) --no-print-directory pytest; \
+	else \
+		$(PY) -m jobboard.devservices -- $(MAKE) --no-print-directory pytest; \
+	fi
 
 pytest:
 	DJANGO_SETTINGS_MODULE=jobboard.settings.test $(PY) manage.py makemigrations --check --dry-run
