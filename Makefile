@@ -55,7 +55,9 @@ test: $(VENV)/.installed-dev browser lint
 
 pytest:
 	DJANGO_SETTINGS_MODULE=jobboard.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@# --ds: importing the jobboard package (as devservices does) sets DJANGO_SETTINGS_MODULE to the
+	@# development settings in the environment, which would otherwise win over pyproject.toml.
+	$(BIN)/pytest --ds=jobboard.settings.test $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	@$(PY) -m jobboard.devservices -- $(PY) -m bench
