@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageOps
 
 from jobboard.mail import email_send
+from jobboard.slugs import first_free_slug
 
 from .models import Employer, EmployerMember, Invitation
 
@@ -52,12 +53,7 @@ def _unique_slug(name: str) -> str:
     if base in RESERVED_SLUGS:
         base = f"{base}-employer"
     taken = set(Employer.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return first_free_slug(base, taken)
 
 
 def logo_resize(upload) -> ContentFile:

@@ -21,6 +21,7 @@ from redis.exceptions import RedisError, ResponseError
 from applicants.alert_tasks import alerts_match_posting_task
 from employers.models import EmployerMember
 from jobboard.mail import email_send
+from jobboard.slugs import first_free_slug
 
 from .models import (
     CredentialOption,
@@ -189,12 +190,7 @@ def _unique_slug(*, employer, title: str) -> str:
     """The title's slug, numbered when the employer already has one like it (slugs are unique per employer)."""
     base = slugify(title)[:150] or "job"
     taken = set(Posting.objects.filter(employer=employer, slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return first_free_slug(base, taken)
 
 
 def _posting_geocode(posting: Posting) -> None:
