@@ -9,10 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
+from jobboard.caching import cache_anonymous
 from postings import services as posting_services
 from postings.forms import PostingForm, requirement_formset
 from postings.importing import postings_import
@@ -23,6 +25,7 @@ from .forms import BulkActionForm, DashboardFilterForm, EmployerForm, ImportForm
 from .models import Employer, EmployerMember
 
 
+@method_decorator(cache_anonymous, name="dispatch")
 class EmployerDetailView(DetailView):
     model = Employer
     template_name = "employers/employer_detail.html"

@@ -6,8 +6,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, format_html
+
+from jobboard.caching import cache_anonymous
 
 from .filters import COUNTRY_CHOICES, DEFAULT_RADIUS, PostingFilter
 from .jsonld import absolute_url
@@ -58,6 +61,7 @@ def search_title(filterset: PostingFilter) -> str:
     return xml_text(title)
 
 
+@method_decorator(cache_anonymous, name="__call__")
 class PostingFeed(Feed):
     feed_type = Rss201rev2Feed
 

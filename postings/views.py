@@ -1,9 +1,11 @@
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 
 from applicants.matching import posting_page_context
+from jobboard.caching import cache_anonymous
 
 from . import services
 from .filters import PostingFilter
@@ -53,6 +55,7 @@ def browse_counts() -> dict[str, dict[str, int]]:
     return cache.get_or_set("postings:browse-counts", count, BROWSE_COUNTS_SECONDS)
 
 
+@cache_anonymous
 def home(request):
     counts = browse_counts()
     settings_browse = [
@@ -78,6 +81,7 @@ def home(request):
     return render(request, "postings/home.html", context)
 
 
+@method_decorator(cache_anonymous, name="dispatch")
 class PostingListView(FilterView):
     filterset_class = PostingFilter
     template_name = "postings/posting_list.html"
@@ -101,7 +105,8 @@ class PostingListView(FilterView):
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        patch_vary_headers(response, ["HX-Request"])
+        # A history restore is an htmx request that gets the whole page: caches must tell all three apart.
+        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
         return response
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -132,6 +137,15 @@ class PostingListView(FilterView):
 
 
 def posting_detail(request, pk, slug=None):
+    response = _posting_page(request, pk, slug)
+    # Counted outside the cache, so a page served from it is a view too; a redirect or a 410 is not.
+    if response.status_code == 200:
+        services.posting_record_view(posting_id=pk)
+    return response
+
+
+@cache_anonymous
+def _posting_page(request, pk, slug=None):
     posting = get_object_or_404(Posting.objects.public().for_detail(), pk=pk)
     if slug != posting.slug:
         return redirect(posting, permanent=True)
@@ -140,7 +154,6 @@ def posting_detail(request, pk, slug=None):
     if not posting.is_open:
         return render(request, "postings/posting_gone.html", context, status=410)
     context |= posting_page_context(user=request.user, posting=posting)  # match, saved, applied
-    services.posting_record_view(posting_id=posting.pk)
     return render(request, "postings/posting_detail.html", context)
 
 

@@ -91,6 +91,9 @@ CACHES = {
         "LOCATION": REDIS_URL,
     }
 }
+# Public pages seen by anonymous visitors are kept this long in the cache above, and browsers and proxies may
+# keep them as long (issue 7, docs/caching.md): the most a closed or edited posting can be shown stale. 0: off.
+ANONYMOUS_CACHE_SECONDS = env.int("ANONYMOUS_CACHE_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

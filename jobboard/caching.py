@@ -1,0 +1,117 @@
+"""Public pages cached briefly for anonymous visitors (issue 7); what, for whom and how long: docs/caching.md.
+
+A copy is shared only when nothing of the visitor can be in it: a GET or HEAD without a session cookie (so
+never a signed-in user), without an Authorization header or a message waiting to be shown, whose response
+sets no cookie, writes no session and queues no message. Every other response of a cached page is rendered
+for its visitor and marked private, so no browser or proxy shares it either.
+"""
+
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_cache_key,
+    get_max_age,
+    learn_cache_key,
+    patch_response_headers,
+    patch_vary_headers,
+)
+from django.utils.http import parse_http_date_safe
+
+KEY_PREFIX = "anonymous"
+# A page, and a closed posting's "gone" page, which crawlers keep asking for long after it closed.
+CACHED_STATUSES = frozenset({200, 410})
+
+
+def cache_anonymous(view: Callable) -> Callable:
+    """Serve anonymous GET and HEAD requests of `view` from the cache for settings.ANONYMOUS_CACHE_SECONDS.
+
+    The key is Django's cache_page key: the full URL with its query string, and the request headers the view
+    names in Vary (HX-Request on /jobs/). Only GET responses are stored; HEAD is answered from their copy.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if _is_personal(request):
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)  # Cache-Control: private, no-store, ...
+            return response
+        seconds = settings.ANONYMOUS_CACHE_SECONDS
+        if seconds <= 0:
+            return view(request, *args, **kwargs)
+        cached = _fetch(request)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)):  # a TemplateResponse: store what it renders
+            response.add_post_render_callback(lambda rendered: _store(request, rendered, seconds))
+        else:
+            _store(request, response, seconds)
+        return response
+
+    return wrapper
+
+
+def _is_personal(request: HttpRequest) -> bool:
+    """Whether this visitor's page may differ from everyone else's. Costs no query: without a session cookie,
+    the user is anonymous without reading the session table."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "Authorization" in request.headers
+        or request.user.is_authenticated
+        or len(get_messages(request)) > 0  # counted without being marked as shown
+    )
+
+
+def _fetch(request: HttpRequest) -> HttpResponseBase | None:
+    key = get_cache_key(request, KEY_PREFIX, "GET", cache=cache)
+    response = cache.get(key) if key else None
+    if response is None:
+        return None
+    # Its age, as Django's cache middleware gives it, so a browser or proxy keeps it only for the time left:
+    # the page is never more than ANONYMOUS_CACHE_SECONDS old wherever it is served from.
+    expires, max_age = parse_http_date_safe(response.get("Expires", "")), get_max_age(response)
+    if expires is not None and max_age is not None:
+        response["Age"] = max(0, max_age - (expires - int(time.time())))
+    return response
+
+
+def _store(request: HttpRequest, response: HttpResponseBase, seconds: int) -> None:
+    if response.streaming or response.status_code not in CACHED_STATUSES:
+        return
+    if _leaves_state(request, response):
+        add_never_cache_headers(response)
+        return
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(directive in cache_control for directive in ("private", "no-cache", "no-store")):
+        return  # the view said so
+    patch_response_headers(response, seconds)  # Expires and Cache-Control: max-age
+    if request.method != "GET":
+        return
+    key = learn_cache_key(request, response, seconds, KEY_PREFIX, cache=cache)
+    # Learnt before Cookie joins Vary: this module decides which requests get the copy (_is_personal), so its
+    # key needs only the view's own Vary headers; browsers and proxies, which cannot tell, keep signed-in and
+    # anonymous visitors apart by their cookies.
+    patch_vary_headers(response, ["Cookie"])
+    cache.set(key, response, seconds)
+
+
+def _leaves_state(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether this response carries something for this visitor alone. The middleware that set the session,
+    CSRF and message cookies run after this decorator, so what they are about to set is read from the request."""
+    session = getattr(request, "session", None)
+    return bool(
+        response.cookies
+        or (session is not None and session.modified)
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+        or len(get_messages(request)) > 0  # a message added while rendering
+        or request.user.is_authenticated  # signed in while rendering
+    )
