@@ -162,7 +162,7 @@ def postings_reviewable_by(user):
     return (
         Posting.objects.filter(employer__in=Employer.objects.for_user(user).values("pk"))
         .select_related("employer")
-        .defer("description", "search_vector")
+        .defer("description", "search_vector", "search_head")
         .annotate(
             applicant_count=Count("applications", filter=active),
             new_count=Count("applications", filter=Q(applications__status=Application.Status.SUBMITTED)),

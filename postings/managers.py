@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,6 +29,8 @@ BY_DISTANCE: Ordering = [("distance_km", "ASC NULLS LAST"), ("published_at", "DE
 DENSE_SHARE = 0.05
 DENSE_MIN_ROWS = 2_000
 TABLE_ESTIMATE_SECONDS = 300
+# A negation in websearch syntax is a minus before a word; any minus or "!" in the text takes the safe path.
+NEGATION = re.compile(r"[-!]")
 
 
 def posting_table_estimate() -> int:
@@ -108,7 +111,7 @@ class PostingQuerySet(models.QuerySet):
     def for_dashboard(self) -> PostingQuerySet:
         """A dashboard row: its application count, no large text columns; newest work first whatever the status."""
         return (
-            self.defer("description", "search_vector")
+            self.defer("description", "search_vector", "search_head")
             .annotate(application_count=models.Count("applications"))
             .order_by("-updated_at", "-id")
         )
@@ -128,7 +131,7 @@ class PostingQuerySet(models.QuerySet):
 
     def for_cards(self) -> PostingQuerySet:
         """What a result card needs, in one query: the employer, and no large text columns."""
-        return self.select_related("employer").defer("description", "search_vector")
+        return self.select_related("employer").defer("description", "search_vector", "search_head")
 
     def for_detail(self) -> PostingQuerySet:
         return self.select_related("employer").prefetch_related("requirements__options__credential_type")
@@ -165,8 +168,18 @@ class PostingQuerySet(models.QuerySet):
     # -- Search ---------------------------------------------------------------------------------
 
     def search(self, text: str) -> PostingQuerySet:
-        """Full-text match on the stored document: stemmed English, websearch syntax ("phrase", -word, or)."""
-        return self.filter(search_vector=websearch(text))
+        """Full-text match on the stored document: stemmed English, websearch syntax ("phrase", -word, or).
+
+        The whole document (~2 KB) is stored out of the row, so testing it costs a lookup per row; most
+        matches are found in its head (title, employer, duties, systems: in the row) first. The whole
+        document starts with the head, positions included, so a query that matches the head matches the
+        whole document and the result is the same; except with a negation ("-word"), which the head alone
+        cannot decide, so those queries test the whole document only.
+        """
+        query = websearch(text)
+        if NEGATION.search(text):
+            return self.filter(search_vector=query)
+        return self.filter(Q(search_head=query) | Q(search_vector=query))
 
     def ranked(self, text: str) -> PostingQuerySet:
         """Ordered by relevance, title first; meant for a handful of candidates (see `top_ids`)."""

@@ -217,6 +217,9 @@ class Posting(models.Model):
     # Full-text search: kept current by database triggers (migration 0003), including when the
     # employer is renamed. Title weighs most (A), then employer (B), duties and systems (C), description (D).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Its first part (A, B and C) on its own: small enough to stay in the row, so most matches are found without
+    # reading the whole document (migration 0012, PostingQuerySet.search).
+    search_head = SearchVectorField(null=True, editable=False)
 
     # Page views, counted in Redis and added here in batches (services.posting_views_flush).
     view_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
@@ -283,6 +286,7 @@ class Posting(models.Model):
             # Distance search tests a box on both axes at once; a GiST index on the point serves that.
             GistIndex(models.Func(F("longitude"), F("latitude"), function="point"), name="posting_point"),
             GinIndex(fields=["search_vector"], name="posting_search_vector"),
+            GinIndex(fields=["search_head"], name="posting_search_head"),
             # Array facets (employment type, shift) are matched with && and @>, which a GIN index serves.
             GinIndex(fields=["employment_types"], name="posting_employment_types"),
             GinIndex(fields=["shifts"], name="posting_shifts"),

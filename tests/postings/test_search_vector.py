@@ -38,3 +38,35 @@ def test_systems_tags_and_description_are_searchable():
     assert posting.pk in _matches("willow")
     assert posting.pk in _matches("omnicell")
     assert posting.pk not in _matches("omnicell -pyxis")
+
+
+# -- The head of the document (migration 0012) ----------------------------------------------------------
+
+
+def test_the_head_holds_title_employer_duties_and_systems_but_not_the_description():
+    posting = PublishedPostingFactory(
+        title="IV Room Technician", duties=["sterile-compounding"], systems=["Pyxis"], description="Omnicell daily."
+    )
+    query = lambda text: SearchQuery(text, search_type="websearch", config="english")  # noqa: E731
+    heads = Posting.objects.filter(pk=posting.pk)
+    assert heads.filter(search_head=query('"sterile compounding" pyxis iv')).exists()
+    assert heads.filter(search_head=query(posting.employer.name)).exists()
+    assert not heads.filter(search_head=query("omnicell")).exists()
+
+
+SEARCHES = [
+    "technician", '"sterile compounding"', '"iv room"', "omnicell", "pyxis omnicell", "technician omnicell",
+    '"daily technician"', "nuclear or omnicell", "technician -omnicell", "-pyxis technician", "omnicell -pyxis",
+    '"room technician"', "the", "", "zyxw", "compounding and", "sterile-compounding", "iv !room",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", SEARCHES)
+def test_search_finds_exactly_what_the_whole_document_matches(text):
+    """The head is only a shortcut: phrases across parts, negations and "or" give the same postings."""
+    PublishedPostingFactory(title="IV Room Technician", duties=["sterile-compounding"], systems=["Pyxis"])
+    PublishedPostingFactory(title="Pharmacy Technician", description="Daily work in the IV room with Omnicell.")
+    PublishedPostingFactory(title="Technician", description="Sterile compounding, technician duties, Pyxis.")
+    PublishedPostingFactory(title="Nuclear Technician", systems=["Omnicell"], description="No pyxis here.")
+    found = set(Posting.objects.search(text).values_list("pk", flat=True))
+    assert found == _matches(text)
