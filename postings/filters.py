@@ -205,8 +205,7 @@ class PostingFilter(django_filters.FilterSet):
     def candidate_ids(self) -> list[int]:
         """Ids of the first RESULT_BOUND + 1 results: the page's rows, the total (up to the bound) and the
         facet counts all come from this one query."""
-        matches = self.matches
-        return matches.top_ids(self.ordering, limit=RESULT_BOUND + 1, dense=matches.is_dense())
+        return self.matches.top_ids(self.ordering, limit=RESULT_BOUND + 1)
 
     @property
     def facet_counts(self) -> dict[str, dict[str, int]]:

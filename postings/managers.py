@@ -29,6 +29,12 @@ BY_DISTANCE: Ordering = [("distance_km", "ASC NULLS LAST"), ("published_at", "DE
 DENSE_SHARE = 0.05
 DENSE_MIN_ROWS = 2_000
 TABLE_ESTIMATE_SECONDS = 300
+# A sparse search first gathers its matches among the front rows of its order, as many as should hold this
+# many times the matches it needs by the planner's estimate; not when that is most of the table (top_ids).
+WINDOW_MARGIN = 2
+WINDOW_MAX_SHARE = 0.5
+# The first sort columns a window can be a range of, with their types in PostgreSQL.
+WINDOW_COLUMNS = {"published_at": "timestamptz", "pay_max_hourly": "numeric"}
 # A negation in websearch syntax is a minus before a word; any minus or "!" in the text takes the safe path.
 NEGATION = re.compile(r"[-!]")
 
@@ -43,6 +49,50 @@ def posting_table_estimate() -> int:
 
     key = f"postings:table-estimate:{connection.settings_dict['NAME']}"  # one per database sharing the cache
     return cache.get_or_set(key, read, TABLE_ESTIMATE_SECONDS)
+
+
+def column_front_shares(column: str) -> list[tuple]:
+    """(value, share of postings at or above it) for a postings column, highest value first, from PostgreSQL's
+    statistics: its most common values with their frequencies and a histogram of the others (equal shares
+    between bounds). Cached for five minutes; empty until the table is first analysed."""
+
+    def read() -> list[tuple]:
+        kind = WINDOW_COLUMNS[column]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT most_common_vals::text::{kind}[], most_common_freqs, histogram_bounds::text::{kind}[] "
+                "FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'postings_posting' "
+                "AND attname = %s",
+                [column],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return []
+        common, frequencies, bounds = row[0] or [], row[1] or [], row[2] or []
+        points = list(zip(common, frequencies, strict=True))
+        if len(bounds) > 1:  # each bucket's rows counted at its lower bound, so a share is never overstated
+            bucket = (1 - sum(frequencies)) / (len(bounds) - 1)
+            points += [(bound, bucket) for bound in bounds[:-1]]
+        shares, total = [], 0.0
+        for value, frequency in sorted(points, reverse=True):
+            total += frequency
+            shares.append((value, total))
+        return shares
+
+    key = f"postings:front-shares:{column}:{connection.settings_dict['NAME']}"  # one per database sharing the cache
+    return cache.get_or_set(key, read, TABLE_ESTIMATE_SECONDS)
+
+
+def window_front(ordering: Ordering, *, share: float) -> Q | None:
+    """About the first `share` of postings in `ordering` (descending on its first column), as a condition on
+    that column, so that every row outside sorts after every row inside; None where no window helps."""
+    column, direction = ordering[0]
+    if column not in WINDOW_COLUMNS or not direction.startswith("DESC") or share >= WINDOW_MAX_SHARE:
+        return None
+    for value, front in column_front_shares(column):
+        if front >= share:
+            return Q(**{f"{column}__gte": value})
+    return None
 
 
 def websearch(text: str) -> SearchQuery:
@@ -196,16 +246,28 @@ class PostingQuerySet(models.QuerySet):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
-    def top_ids(self, ordering: Ordering, *, limit: int, dense: bool) -> list[int]:
+    def top_ids(self, ordering: Ordering, *, limit: int) -> list[int]:
         """The ids of the first `limit` rows in `ordering`, in that order: the one query of a search that
         reads many rows, so that counts, facets and the page then work on these ids alone.
 
-        Where matches are dense (a common word, no filter), walking an index in `ordering` and stopping
-        after `limit` rows is cheapest, and PostgreSQL does that. Where they are sparse, that walk tests row
-        after row, each test reading the row's TOASTed search document, and can take seconds at a million
-        postings; so the search is fenced (OFFSET 0) to make the planner gather the few matches through
-        their indexes (bitmap scans) and sort only those.
+        Testing a row may cost a read of its search document, so the plan is chosen from the planner's
+        estimate of the matches. Where they are dense (a common word, no filter), walking an index in
+        `ordering` and stopping after `limit` matches is cheapest. Where they are sparse, that walk would
+        test row after row, so the matches are gathered through their indexes (bitmap scans) and only
+        those are sorted; first only among the rows at the front of `ordering` (`window_front`) when that
+        should hold enough of them: exact whenever it does, since every row behind sorts after them.
         """
+        estimate = self.estimated_count()
+        if estimate >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
+            return self._ids(ordering, limit=limit, dense=True)
+        window = window_front(ordering, share=WINDOW_MARGIN * limit / max(estimate, 1))
+        if window is not None:
+            ids = self.filter(window)._ids(ordering, limit=limit, dense=False)
+            if len(ids) >= limit:
+                return ids
+        return self._ids(ordering, limit=limit, dense=False)
+
+    def _ids(self, ordering: Ordering, *, limit: int, dense: bool) -> list[int]:
         try:
             sql, params = self.top_ids_sql(ordering, limit=limit, dense=dense)
         except EmptyResultSet:  # a search that cannot match (e.g. "jobs I qualify for" when signed out)
@@ -215,15 +277,13 @@ class PostingQuerySet(models.QuerySet):
             return [row[0] for row in cursor.fetchall()]
 
     def top_ids_sql(self, ordering: Ordering, *, limit: int, dense: bool) -> tuple[str, tuple]:
+        """The walk (`dense`), or the gathering, fenced with OFFSET 0 so that the planner cannot turn it into
+        a walk: it would, taking matches to be evenly spread, and test thousands of rows."""
         columns = ["id", *(alias for alias, _ in ordering if alias != "id")]
         inner_sql, params = self.order_by().values(*columns).query.sql_with_params()
         order_sql = ", ".join(f'm."{alias}" {direction}' for alias, direction in ordering)
         fence = "" if dense else " OFFSET 0"
         return f"SELECT m.id FROM ({inner_sql}{fence}) AS m ORDER BY {order_sql} LIMIT %s", (*params, limit)
-
-    def is_dense(self) -> bool:
-        """Whether this search matches so large a share of postings that index walks find rows fastest."""
-        return self.estimated_count() >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate())
 
     def near(self, *, latitude: float, longitude: float, radius_km: float) -> PostingQuerySet:
         """Within the radius, by great-circle distance (annotated as `distance_km`); remote roles count everywhere.

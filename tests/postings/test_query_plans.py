@@ -4,9 +4,13 @@ On a small table PostgreSQL rightly prefers sequential scans, so each plan is ta
 if a search could not use an index at all, the plan would still show a sequential scan over postings.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
+from django.utils import timezone
 
 from postings.filters import PostingFilter
 from postings.models import Posting
@@ -16,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 INDEXES = [
     "posting_search_vector",
+    "posting_search_head",
     "posting_status_published",
     "posting_region_status",
     "posting_coordinates",
@@ -65,8 +70,11 @@ def test_search_plans_never_scan_the_postings_table(params):
     PublishedPostingFactory.create_batch(3)
     filterset = PostingFilter(QueryDict(params), queryset=Posting.objects.open().for_cards())
 
-    # The candidate ids, gathered either way (index walk or fenced bitmap): the one query that reads many rows.
-    for dense in (True, False):
-        sql, sql_params = filterset.matches.top_ids_sql(filterset.ordering, limit=1001, dense=dense)
+    # The candidate ids, gathered every way (index walk, fenced bitmap, and that within a window at the front
+    # of the order): the one query that reads many rows.
+    window = Q(published_at__gte=timezone.now() - timedelta(days=2)) | Q(pay_max_hourly__gte=30)
+    for matches, dense in [(filterset.matches, True), (filterset.matches, False),
+                           (filterset.matches.filter(window), False)]:  # fmt: skip
+        sql, sql_params = matches.top_ids_sql(filterset.ordering, limit=1001, dense=dense)
         plan = _explain(sql, sql_params)
         assert "Seq Scan on postings_posting" not in plan, plan

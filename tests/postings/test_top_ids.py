@@ -1,0 +1,72 @@
+"""The candidate ids of a search (PostingQuerySet.top_ids) are the same whichever way they are gathered:
+walking an index, gathering every match, or gathering first among the front rows of the order (a window
+taken from PostgreSQL's statistics)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.utils import timezone
+
+from postings.filters import PostingFilter
+from postings.managers import BY_PAY, NEWEST, column_front_shares, window_front
+from postings.models import Posting
+from tests.factories import PublishedPostingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def postings():
+    now = timezone.now()
+    for i in range(120):
+        PublishedPostingFactory(
+            title="IV Room Technician" if i % 3 else "Pharmacy Clerk",
+            description="Prior authorization calls." if i % 4 == 0 else "Counting and filling.",
+            published_at=now - timedelta(hours=i * 5),
+            expires_at=now + timedelta(days=20),
+            pay_min=Decimal(15 + i % 7),
+            pay_max=Decimal(22 + i % 11),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE postings_posting")
+
+
+def test_statistics_give_the_share_of_postings_in_front_of_a_value(postings):
+    shares = column_front_shares("published_at")
+    assert shares[0][0] >= shares[-1][0]  # highest first
+    newest_tenth = window_front(NEWEST, share=0.1)
+    in_window = Posting.objects.filter(newest_tenth).count()
+    assert 6 <= in_window <= 30  # about 12 of 120, by a histogram of so few rows
+
+    assert window_front(NEWEST, share=0.6) is None  # most of the table: no window
+    pay_window = window_front(BY_PAY, share=0.2)
+    assert Posting.objects.filter(pay_window).count() >= 0.2 * 120 * 0.5
+
+
+@pytest.mark.parametrize(
+    "params",
+    ["q=technician", "q=%22prior+authorization%22", "q=technician&sort=pay", "q=clerk&sort=newest", "sort=pay", ""],
+)
+@pytest.mark.parametrize("limit", [3, 10, 40, 200])
+def test_every_way_of_gathering_gives_the_same_ids_in_the_same_order(postings, params, limit):
+    filterset = PostingFilter(QueryDict(params), queryset=Posting.objects.open())
+    matches, ordering = filterset.matches, filterset.ordering
+    walked = matches._ids(ordering, limit=limit, dense=True)
+    gathered = matches._ids(ordering, limit=limit, dense=False)
+
+    assert matches.top_ids(ordering, limit=limit) == walked == gathered
+    assert len(walked) == min(limit, matches.count())
+
+
+def test_a_window_too_small_falls_back_to_every_match(postings):
+    """Statistics older than the rows: the window finds fewer than asked, so all matches are gathered."""
+    filterset = PostingFilter(QueryDict("q=technician"), queryset=Posting.objects.open())
+    matches = filterset.matches
+    front = window_front(NEWEST, share=0.05)
+    assert matches.filter(front).count() < 40
+
+    assert matches.top_ids(NEWEST, limit=40) == matches._ids(NEWEST, limit=40, dense=False)
+    assert len(matches.top_ids(NEWEST, limit=40)) == 40
