@@ -203,17 +203,26 @@ class PostingQuerySet(models.QuerySet):
         """{ISO 3166-2 region: number of postings}, in one GROUP BY query."""
         return dict(self.order_by().values_list("region").annotate(count=models.Count("id")))
 
-    def similar_to(self, posting) -> PostingQuerySet:
-        """Others sharing the posting's setting or region: both first, then same setting, then same region."""
-        return (
-            self.exclude(pk=posting.pk)
-            .filter(Q(setting=posting.setting) | Q(region=posting.region))
-            .annotate(
-                same_setting=models.Case(models.When(setting=posting.setting, then=1), default=0),
-                same_region=models.Case(models.When(region=posting.region, then=1), default=0),
-            )
-            .order_by("-same_setting", "-same_region", "-published_at", "-id")
-        )
+    def similar_to(self, posting, *, limit: int) -> list:
+        """Up to `limit` others, newest first: sharing the posting's setting and region, then its setting, then
+        its region. Three short walks of the (setting | region, published_at) indexes, not a sort of every
+        posting that shares either, which takes half a second at a million postings."""
+        others = self.exclude(pk=posting.pk)
+        groups = [
+            others.filter(setting=posting.setting, region=posting.region),
+            others.filter(setting=posting.setting).exclude(region=posting.region),
+            others.filter(region=posting.region).exclude(setting=posting.setting),
+        ]
+        parts = [
+            group.annotate(group=models.Value(rank))
+            .order_by("-published_at", "-id")
+            .values("pk", "group", "published_at")[:limit]
+            for rank, group in enumerate(groups)
+        ]
+        picked = parts[0].union(*parts[1:], all=True).order_by("group", "-published_at", "-pk")[:limit]
+        ids = [row["pk"] for row in picked]
+        rows = self.filter(pk__in=ids).in_bulk(ids)
+        return [rows[pk] for pk in ids]
 
     # -- Search ---------------------------------------------------------------------------------
 

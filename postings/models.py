@@ -281,6 +281,13 @@ class Posting(models.Model):
             # The list pages: open postings, newest first.
             models.Index(fields=["status", "-published_at", "-id"], name="posting_status_published"),
             models.Index(fields=["region", "status"], name="posting_region_status"),
+            # Similar jobs on a posting's page: the newest open postings of a setting, or of a region.
+            models.Index(
+                fields=["setting", "-published_at"], condition=Q(status="published"), name="posting_setting_newest"
+            ),
+            models.Index(
+                fields=["region", "-published_at"], condition=Q(status="published"), name="posting_region_newest"
+            ),
             models.Index(fields=["status", "expires_at"], name="posting_status_expires"),
             models.Index(fields=["latitude", "longitude"], name="posting_coordinates"),
             # Distance search tests a box on both axes at once; a GiST index on the point serves that.

@@ -149,7 +149,7 @@ def _posting_page(request, pk, slug=None):
     posting = get_object_or_404(Posting.objects.public().for_detail(), pk=pk)
     if slug != posting.slug:
         return redirect(posting, permanent=True)
-    similar = Posting.objects.open().similar_to(posting).for_cards()[:SIMILAR_COUNT]
+    similar = Posting.objects.open().for_cards().similar_to(posting, limit=SIMILAR_COUNT)
     context = {"posting": posting, "similar": similar}
     if not posting.is_open:
         return render(request, "postings/posting_gone.html", context, status=410)

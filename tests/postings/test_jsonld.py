@@ -252,7 +252,8 @@ def test_the_posting_page_query_count_is_unchanged_by_jsonld_and_open_graph(clie
     posting = PublishedPostingFactory(employer=employer)
     requirement = CredentialRequirementFactory(posting=posting)
     CredentialOptionFactory(requirement=requirement, credential_type=credential_type("ptcb-cpht"))
-    # The posting with its employer; requirements, options, credential types (prefetched); similar jobs.
+    # The posting with its employer; requirements, options, credential types (prefetched); similar jobs (ids; no
+    # others here, so no cards to load).
     with django_assert_num_queries(5):
         response = client.get(posting.get_absolute_url())
     assert "application/ld+json" in response.content.decode()

@@ -456,8 +456,9 @@ def test_posting_page_query_count_is_fixed(client, django_assert_num_queries):
     CredentialOptionFactory(requirement=requirement, credential_type=credential_type("ptcb-cpht"))
     CredentialOptionFactory(requirement=requirement, credential_type=credential_type("nha-excpt"))
     PublishedPostingFactory.create_batch(6)
-    # The posting with its employer; requirements, options and credential types (prefetched); similar jobs.
-    with django_assert_num_queries(5):
+    # The posting with its employer; requirements, options and credential types (prefetched); similar jobs (ids, then
+    # their cards).
+    with django_assert_num_queries(6):
         response = client.get(posting.get_absolute_url())
     assert response.status_code == 200
 
