@@ -59,7 +59,13 @@ pytest:
 	@# development settings in the environment, which would otherwise win over pyproject.toml.
 	$(BIN)/pytest --ds=jobboard.settings.test $(PYTEST_ARGS)
 
+# BENCH_SIZES=10000,100000 for fewer sizes, BENCH_ONLY=http,naive for some parts (bench/__main__.py).
+# The HTTP benchmark drives Debian's wrk.
 bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the HTTP benchmark ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null \
+		|| { echo "Could not install wrk: run 'apt-get install -y wrk' as root"; exit 1; }; }
 	@$(PY) -m jobboard.devservices -- $(PY) -m bench
 
 clean:

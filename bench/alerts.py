@@ -3,9 +3,10 @@
     python -m bench.alerts                  (make bench runs it after the search benchmark)
     python -m bench.alerts --alerts 20000 --emails 1000      (quicker)
 
-Matching: in the 1,000,000-posting database (bench/common.py, shared with the search benchmark), inside
-one transaction that is rolled back at the end so that database stays as it was: copy 1,000 existing
-postings as new ones published now, bulk-load 100,000 confirmed alerts with a realistic mix of filters
+Matching: in the 1,000,000-posting database (bench/common.py, shared with the search benchmark; --postings
+picks another size, and make bench passes the largest of BENCH_SIZES), inside one transaction that is rolled
+back at the end so that database stays as it was: copy 1,000 existing postings as new ones published now,
+bulk-load 100,000 confirmed alerts with a realistic mix of filters
 (built by the real code path: PostingFilter's form -> alert_criteria -> match keys), then time the one
 statement that matches every due alert against the batch, at 10,000 and at 100,000 alerts, and the
 per-publish path (one posting against every instant alert).
@@ -31,9 +32,9 @@ import time
 from datetime import datetime, timedelta
 from functools import cache
 
-from bench.common import BASE_DIR, RESULTS_DIR, ensure_database, percentiles
+from bench.common import BASE_DIR, RESULTS_DIR, ensure_database, percentiles, process_tree_memory
 
-MATCH_DATABASE = ("jobboard_bench_1000000", 1_000_000)
+MATCH_POSTINGS = 1_000_000  # --postings: make bench passes the largest of BENCH_SIZES
 DELIVERY_DATABASE = ("jobboard_bench_alerts", 10_000)
 RESULTS = RESULTS_DIR / "alerts.json"
 
@@ -249,11 +250,11 @@ def postings_copy(*, count: int, now: datetime, seed: int, where: str = "TRUE") 
             SELECT {", ".join(copied)}, left(slug, 140) || '-alert-bench-' || id, 'alert-bench-' || id, 'published',
                    %(now)s, %(now)s + interval '30 days', %(now)s, %(now)s
             FROM postings_posting
-            WHERE id IN (SELECT id FROM postings_posting TABLESAMPLE BERNOULLI (1) REPEATABLE (%(seed)s)
+            WHERE id IN (SELECT id FROM postings_posting TABLESAMPLE BERNOULLI (%(percent)s) REPEATABLE (%(seed)s)
                          WHERE {where} LIMIT %(count)s)
             RETURNING id
             """,
-            {"now": now, "count": count, "seed": seed},
+            {"now": now, "count": count, "seed": seed, "percent": _sample_percent(cursor, count)},
         )
         ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(
@@ -267,6 +268,12 @@ def postings_copy(*, count: int, now: datetime, seed: int, where: str = "TRUE") 
             [ids],
         )
     return ids
+
+
+def _sample_percent(cursor, count: int) -> float:
+    """A sample of 1 % holds 10,000 rows of a million postings but only 100 of 10,000: enough for `count`."""
+    cursor.execute("SELECT greatest(reltuples, 1) FROM pg_class WHERE relname = 'postings_posting'")
+    return min(100.0, max(1.0, 300.0 * count / cursor.fetchone()[0]))
 
 
 # -- Matching -----------------------------------------------------------------------------------------------
@@ -286,8 +293,9 @@ def measure_matching(*, alerts: int, new_postings: int, sizes: list[int]) -> dic
 
     from applicants import alert_services
     from applicants.models import AlertDelivery
+    from postings.models import Posting
 
-    report: dict = {"new_postings": new_postings, "sizes": {}}
+    report: dict = {"new_postings": new_postings, "sizes": {}, "postings": Posting.objects.count()}
     _alert_tables_compact()
     try:
         with transaction.atomic():
@@ -434,6 +442,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
             time.sleep(0.05)
         seconds = sink.last - started
         time.sleep(1)
+        memory = process_tree_memory(worker.pid)  # peak resident memory of the worker and its pool
     finally:
         worker.terminate()
         worker.wait(timeout=30)
@@ -448,6 +457,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
         "per_second": round(sink.total / seconds, 1),
         "each_address_once": len(sink.recipients) == emails and set(sink.recipients.values()) == {1},
         "ledger_sent": sent,
+        "worker_memory": memory,
     }
     print(f"  {sink.total:,} emails ({pending:,} jobs) through a worker of {concurrency} processes in "
           f"{seconds:.1f} s: {report['per_second']:.0f} emails/s; each address once: {report['each_address_once']}",
@@ -494,7 +504,8 @@ def _child(part: str, database: tuple[str, int], arguments: list[str]) -> dict:
 
 def print_table(report: dict) -> None:
     matching, delivery = report["matching"], report["delivery"]
-    print(f"\nJob alerts: {matching['new_postings']:,} new postings in a database of {MATCH_DATABASE[1]:,}")
+    postings = matching.get("postings", MATCH_POSTINGS)
+    print(f"\nJob alerts: {matching['new_postings']:,} new postings in a database of {postings:,}")
     for size, row in matching["sizes"].items():
         print(f"  match {int(size):>7,} alerts (one statement): {row['seconds']:6.2f} s "
               f"({row['matches']:,} matches, {row['ledger_rows']:,} ledger rows)")  # fmt: skip
@@ -505,11 +516,16 @@ def print_table(report: dict) -> None:
         f"  deliver {delivery['emails']:,} emails through a real worker to an SMTP sink: "
         f"{delivery['per_second']:.0f} emails/s (each address exactly once: {delivery['each_address_once']})"
     )
+    if "worker_memory" in delivery:
+        memory = delivery["worker_memory"]
+        pool = ", ".join(f"{child['peak_mb']:.0f}" for child in memory["children"])
+        print(f"  its worker's peak memory (VmHWM): main {memory['parent']['peak_mb']:.0f} MB, pool {pool} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--alerts", type=int, default=100_000)
+    parser.add_argument("--postings", type=int, default=MATCH_POSTINGS, help="postings of the matching database")
     parser.add_argument("--sizes", default="10000,100000", help="alert counts to time matching at")
     parser.add_argument("--new-postings", type=int, default=1000)
     parser.add_argument("--emails", type=int, default=5000)
@@ -523,9 +539,10 @@ def main() -> None:
     elif args.part == "delivery":
         report = measure_delivery(emails=args.emails, concurrency=args.concurrency)
     else:
-        print(f"Job alerts: matching ({MATCH_DATABASE[0]}, rolled back) ...", flush=True)
+        match_database = (f"jobboard_bench_{args.postings}", args.postings)
+        print(f"Job alerts: matching ({match_database[0]}, rolled back) ...", flush=True)
         common = ["--alerts", str(args.alerts), "--sizes", args.sizes, "--new-postings", str(args.new_postings)]
-        matching = _child("matching", MATCH_DATABASE, common)
+        matching = _child("matching", match_database, common)
         print(f"Job alerts: delivery ({DELIVERY_DATABASE[0]}) ...", flush=True)
         delivery = _child("delivery", DELIVERY_DATABASE, ["--emails", str(args.emails),
                                                            "--concurrency", str(args.concurrency)])  # fmt: skip

@@ -74,3 +74,53 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
         "p95": ordered[max(0, round(0.95 * len(ordered)) - 1)],
         "max": ordered[-1],
     }
+
+
+# -- Processes ----------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def child_pids(pid: int) -> list[int]:
+    """Direct children of `pid`, from /proc (gunicorn's workers, a Celery worker's pool processes)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:  # exited meanwhile
+            continue
+        for line in status.splitlines():
+            if line.startswith("PPid:"):
+                if int(line.split()[1]) == pid:
+                    children.append(int(entry.name))
+                break
+    return sorted(children)
+
+
+def process_memory(pid: int) -> dict[str, float]:
+    """Peak (VmHWM) and current (VmRSS) resident memory of a live process, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmHWM", "VmRSS"):
+            fields[name] = round(int(value.split()[0]) / 1024, 1)  # kB
+    return {"pid": pid, "peak_mb": fields["VmHWM"], "rss_mb": fields["VmRSS"]}
+
+
+def process_tree_memory(pid: int) -> dict:
+    """The memory of a parent process and of each of its children, read while they still run."""
+    children = []
+    for child in child_pids(pid):
+        try:
+            children.append(process_memory(child))
+        except FileNotFoundError:  # exited meanwhile
+            continue
+    return {"parent": process_memory(pid), "children": children}

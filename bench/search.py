@@ -69,6 +69,7 @@ def measure(postings: int) -> dict:
     client = Client()
     results: dict[str, dict[str, list[float]]] = {}
     slowest = (0.0, "", [])
+    slowest_by_class: dict[str, dict] = {}  # for explain_slowest
     for klass, params in rotation():
         data = QueryDict(mutable=True)
         data.update(params)
@@ -93,6 +94,8 @@ def measure(postings: int) -> dict:
             samples["request"].append(request_ms)
             if request_ms > slowest[0]:
                 slowest = (request_ms, json.dumps(params), [q["sql"] for q in captured.captured_queries])
+            if request_ms > slowest_by_class.get(klass, {}).get("ms", 0.0):
+                slowest_by_class[klass] = {"ms": request_ms, "params": params}
         reset_queries()
     summary = {
         klass: {"sql": percentiles(s["sql"]), "request": percentiles(s["request"])} for klass, s in results.items()
@@ -103,7 +106,8 @@ def measure(postings: int) -> dict:
         "request": percentiles(every),
     }
     return {"postings": postings, "queries": len(rotation()), "classes": summary,
-            "slowest": {"ms": slowest[0], "params": slowest[1], "sql": slowest[2]}}  # fmt: skip
+            "slowest": {"ms": slowest[0], "params": slowest[1], "sql": slowest[2]},
+            "slowest_by_class": slowest_by_class}  # fmt: skip
 
 
 def print_table(report: dict) -> None:
@@ -118,6 +122,43 @@ def print_table(report: dict) -> None:
     print(f"slowest request: {report['slowest']['ms']:.1f} ms for {report['slowest']['params']}")
 
 
+# -- The plan of the slowest search ------------------------------------------------------------------------
+
+
+def explain_slowest(report: dict) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the candidate-ids query (PostingFilter.candidate_ids, the one query of a
+    search that reads many rows) of the slowest search of the class with the highest request p95."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from postings.filters import PostingFilter
+    from postings.models import Posting
+    from postings.pagination import RESULT_BOUND
+
+    classes = {name: row for name, row in report["classes"].items() if name != "all queries"}
+    klass = max(classes, key=lambda name: classes[name]["request"]["p95"])
+    slowest = report["slowest_by_class"][klass]
+    data = QueryDict(mutable=True)
+    data.update(slowest["params"])
+    filterset = PostingFilter(data, queryset=Posting.objects.open().for_cards())
+    # The statements top_ids runs for this search (a walk, or a gathering within a window and, when that
+    # finds too few, over every match), each explained as it ran.
+    with CaptureQueriesContext(connection) as captured:
+        filterset.matches.top_ids(filterset.ordering, limit=RESULT_BOUND + 1)
+    statements = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT m.id")]
+    explained = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            explained.append(sql + "\n\n" + "\n".join(row[0] for row in cursor.fetchall()))
+    return (
+        f"Slowest class at {report['postings']:,} postings: {klass} (request p95 {classes[klass]['request']['p95']:.1f}"
+        f" ms); its slowest search: {json.dumps(slowest['params'])} ({slowest['ms']:.1f} ms)\n"
+        f"Candidate ids, {len(statements)} statement(s):\n\n" + "\n\n".join(explained) + "\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postings", type=int, default=10_000)
@@ -125,11 +166,15 @@ def main() -> None:
     os.environ["DATABASE_URL"] = ensure_database(f"jobboard_bench_{args.postings}", args.postings)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings.dev")
     os.environ["DEBUG"] = "false"  # the production code path: no query log, no debug toolbar
+    os.environ["ANONYMOUS_CACHE_SECONDS"] = "0"  # the search, not the page cache: bench/http.py measures both
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     report = measure(args.postings)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"search-{args.postings}.json").write_text(json.dumps(report, indent=2))
     print_table(report)
+    explained = explain_slowest(report)
+    (RESULTS_DIR / f"explain-{args.postings}.txt").write_text(explained)
+    print(f"\nEXPLAIN (ANALYZE, BUFFERS), saved to bench/results/explain-{args.postings}.txt\n{explained}")
 
 
 if __name__ == "__main__":
