@@ -307,9 +307,7 @@ batch AS MATERIALIZED (
     SELECT p.id, p.setting, p.employment_types, p.shifts, p.experience, p.arrangement, p.country, p.region,
            upper(p.city::text) AS city_upper, p.latitude, p.longitude, p.pay_max_hourly, p.published_at,
            -- open_to_newcomers()
-           (p.training_provided OR NOT EXISTS (
-               SELECT 1 FROM postings_credentialrequirement r WHERE r.posting_id = p.id AND r.level = 'required'
-           )) AS open_to_newcomers,
+           (p.training_provided OR p.requires_no_credential) AS open_to_newcomers,
            p.search_vector, {keyword_hits} AS keyword_hits,
            {posting_keys} AS keys
     FROM postings_posting p

@@ -72,6 +72,7 @@ POSTING_FIELDS = (
     "latitude", "longitude", "pay_min", "pay_max", "pay_period", "pay_currency", "sign_on_bonus",
     "shift_differential", "training_provided", "exam_fee_paid", "tuition_reimbursement", "apply_method",
     "apply_url", "apply_email", "status", "published_at", "expires_at", "created_at", "updated_at",
+    "requires_no_credential",
 )  # fmt: skip
 REQUIREMENT_FIELDS = ("id", "posting", "level", "within_days", "position")
 OPTION_FIELDS = ("requirement", "credential_type", "jurisdiction")
@@ -617,6 +618,8 @@ class _PostingGenerator:
             expires_at,
             created_at,
             updated_at,
+            # Written here, so that the requirements' trigger (migration 0014) finds nothing to change.
+            "f" if any(requirement.level == Level.REQUIRED for requirement in requirements) else "t",
         )
         out.append("\t".join(fields) + "\n")
         return requirements

@@ -36,7 +36,7 @@ WINDOW_MAX_SHARE = 0.5
 # The first sort columns a window can be a range of, with their types in PostgreSQL.
 WINDOW_COLUMNS = {"published_at": "timestamptz", "pay_max_hourly": "numeric"}
 # A negation in websearch syntax is a minus before a word; any minus or "!" in the text takes the safe path.
-NEGATION = re.compile(r"[-!]")
+NEGATION = re.compile(r"(?<!\w)-")
 
 
 def posting_table_estimate() -> int:
@@ -339,10 +339,7 @@ class PostingQuerySet(models.QuerySet):
 
     def open_to_newcomers(self) -> PostingQuerySet:
         """Training provided, or no credential required at all: where someone new can start."""
-        from .models import CredentialRequirement
-
-        required = CredentialRequirement.objects.filter(posting=OuterRef("pk"), level="required")
-        return self.filter(Q(training_provided=True) | ~Exists(required))
+        return self.filter(Q(training_provided=True) | Q(requires_no_credential=True))
 
     def qualified_for(self, profile) -> PostingQuerySet:
         """Postings whose every required credential group is met by an unexpired credential the profile holds.

@@ -221,6 +221,10 @@ class Posting(models.Model):
     # reading the whole document (migration 0012, PostingQuerySet.search).
     search_head = SearchVectorField(null=True, editable=False)
 
+    # No credential required at all (no "required" requirement): kept by database triggers on the requirements
+    # (migration 0014), so the "training provided or no certification" filter reads a column, not a subquery.
+    requires_no_credential = models.BooleanField(default=True, db_default=True, editable=False)
+
     # Page views, counted in Redis and added here in batches (services.posting_views_flush).
     view_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 

@@ -240,6 +240,33 @@ def test_training_means_training_provided_or_no_credential_required():
     assert set(titles(search(training=1))) == {"will train", "no credential needed", "certification preferred"}
 
 
+def test_the_no_credential_flag_follows_every_change_to_the_requirements():
+    """Kept by triggers on the requirements (migration 0014): added, made preferred, made required, deleted
+    singly and in bulk, and through the posting form's formset (a plain ORM save)."""
+    from postings.models import CredentialRequirement, Posting
+
+    posting = PublishedPostingFactory()
+    flag = lambda: Posting.objects.values_list("requires_no_credential", flat=True).get(pk=posting.pk)  # noqa: E731
+    assert flag() is True
+
+    required = CredentialRequirementFactory(posting=posting)
+    preferred = CredentialRequirementFactory(posting=posting, level="preferred")
+    assert flag() is False
+
+    CredentialRequirement.objects.filter(pk=required.pk).update(level="preferred")
+    assert flag() is True
+    preferred.level = "required"
+    preferred.save()
+    assert flag() is False
+
+    preferred.delete()
+    assert flag() is True
+    CredentialRequirementFactory.create_batch(2, posting=posting)
+    assert flag() is False
+    CredentialRequirement.objects.filter(posting=posting).delete()
+    assert flag() is True
+
+
 # -- Qualified ----------------------------------------------------------------------------------------
 
 

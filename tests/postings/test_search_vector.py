@@ -58,6 +58,7 @@ SEARCHES = [
     "technician", '"sterile compounding"', '"iv room"', "omnicell", "pyxis omnicell", "technician omnicell",
     '"daily technician"', "nuclear or omnicell", "technician -omnicell", "-pyxis technician", "omnicell -pyxis",
     '"room technician"', "the", "", "zyxw", "compounding and", "sterile-compounding", "iv !room",
+    "sterile-compounding -pyxis", "iv,-pyxis", "(-pyxis) technician", "technician\t-pyxis", '"iv -room"',
 ]  # fmt: skip
 
 
