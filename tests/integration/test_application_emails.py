@@ -15,7 +15,8 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-BATCH_SECONDS = 3
+# The three applications below must all be committed within this delay, even on a busy CI machine.
+BATCH_SECONDS = 6
 
 
 def _by_recipient(messages):
@@ -60,7 +61,8 @@ def test_confirmations_and_one_digest_per_team_member(celery_worker, smtp_sink, 
             "recruiter@pharmacy.example",
         ]
     )
-    assert all(len(received) == 1 for received in grouped.values()), {k: len(v) for k, v in grouped.items()}
+    subjects = {address: [message["Subject"] for message in received] for address, received in grouped.items()}
+    assert all(len(received) == 1 for received in grouped.values()), subjects
 
     [confirmation] = grouped["ana@example.com"]
     assert confirmation["Subject"] == f"RxTech Jobs: you applied for IV Room Technician at {posting.employer.name}"
