@@ -1,13 +1,19 @@
 """Browser tests: Chromium through Playwright's sync API against pytest-django's live server.
 
-One browser per module and a fresh context (cookies, storage) per test.
+One browser per module and a fresh context (cookies, storage) per test; a real SMTP sink for the journeys
+that read their emails.
 """
 
 import os
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.core.cache import cache
 from django.db import connections
 from playwright.sync_api import sync_playwright
+
+from tests.e2e.support import SmtpSink
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,3 +56,24 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def smtp(settings, live_server):
+    """A real SMTP sink; the live server's tasks run eagerly (test settings), so mail lands here at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.SITE_URL = live_server.url  # links in the emails lead back to this server
+    cache.clear()  # allauth's rate limits
+    try:
+        yield sink
+    finally:
+        controller.stop()

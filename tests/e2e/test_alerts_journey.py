@@ -3,70 +3,24 @@ matching posting, receive it, unsubscribe with one click. And axe-core on every 
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
-from django.core.cache import cache
 from django.db import transaction
 
 from applicants import alert_services
 from applicants.models import Alert, AlertDelivery
 from postings.services import posting_publish
 from tests.applicants.alerts_support import make_alert
+from tests.e2e.support import PASSWORD
 from tests.factories import EmployerFactory, PendingPostingFactory, PublishedPostingFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long unusual passphrase"
 LINK = r"http://\S+?/alerts/{}/\S+?/"
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def wait_for(self, predicate, timeout: float = 15.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [message for message in self.messages if predicate(message)]
-            if found:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"no such message among {len(self.messages)}")
-
-
-@pytest.fixture
-def smtp(settings, live_server):
-    """A real SMTP sink; the live server's tasks run eagerly (test settings), so mail lands here at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.SITE_URL = live_server.url  # links in the emails lead back to this server
-    cache.clear()  # rate limits
-    try:
-        yield sink
-    finally:
-        controller.stop()
 
 
 def body(message) -> str:

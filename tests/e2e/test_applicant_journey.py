@@ -2,22 +2,16 @@
 they qualify for with "Only jobs I qualify for", apply; the employer shortlists them; the applicant sees it.
 And axe-core on every page of the applicant and of the employer's review."""
 
-import email
-import email.policy
 import re
-import socket
-import time
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applicants import services
 from applicants.models import Application
+from tests.e2e.support import PASSWORD, shot
 from tests.factories import (
     ApplicantProfileFactory,
     ApplicationFactory,
@@ -36,54 +30,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots5")
-PASSWORD = "a long unusual passphrase"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def wait_for(self, predicate, timeout: float = 15.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [message for message in self.messages if predicate(message)]
-            if found:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"no such message among {len(self.messages)}")
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP sink; the live server's tasks run eagerly (test settings), so mail lands here at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    cache.clear()  # allauth's rate limits
-    try:
-        yield sink
-    finally:
-        controller.stop()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def verified_user(address: str):

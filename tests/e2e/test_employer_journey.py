@@ -1,19 +1,14 @@
 """The employer's journey in Chromium: sign up, verify by email, set up, post, preview, submit; a moderator
 approves in the admin; the job is found by search. And axe-core on every employer page."""
 
-import email
-import email.policy
 import re
-import socket
-import time
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 
 from employers.models import EmployerMember
+from tests.e2e.support import PASSWORD, shot
 from tests.factories import (
     DraftPostingFactory,
     EmployerFactory,
@@ -25,50 +20,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots4")
-PASSWORD = "a long unusual passphrase"
 TITLE = "Zephyr Compounding Pharmacy Technician"
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-    def wait_for(self, count: int, timeout: float = 15.0):
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert len(self.messages) >= count, f"the sink got {len(self.messages)} messages"
-        return self.messages
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP sink; the live server's tasks run eagerly (test settings), so mail lands here at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    cache.clear()  # allauth's rate limits
-    try:
-        yield sink
-    finally:
-        controller.stop()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_an_employer_posts_a_job_that_a_moderator_approves_and_seekers_find(live_server, browser, page, smtp):
@@ -86,7 +38,7 @@ def test_an_employer_posts_a_job_that_a_moderator_approves_and_seekers_find(live
     page.wait_for_url("**/accounts/confirm-email/")
     assert page.locator("h1").inner_text() == "Check your email"
 
-    [message] = smtp.wait_for(1)
+    [message] = smtp.wait_for_count(1)
     body = message.get_body(preferencelist=("plain",)).get_content()
     link = re.search(r"http://\S+/accounts/confirm-email/\S+/", body).group(0)
     page.goto(link)
