@@ -29,13 +29,14 @@ BY_DISTANCE: Ordering = [("distance_km", "ASC NULLS LAST"), ("published_at", "DE
 DENSE_SHARE = 0.05
 DENSE_MIN_ROWS = 2_000
 TABLE_ESTIMATE_SECONDS = 300
-# A sparse search first gathers its matches among the front rows of its order, as many as should hold this
-# many times the matches it needs by the planner's estimate; not when that is most of the table (top_ids).
-WINDOW_MARGIN = 2
+# A sparse search first gathers its matches among the front rows of its order: a window that should hold half
+# the matches it needs by the planner's estimate (often low for phrases), then one four times as large, then
+# all of it; not when a window would be most of the table (top_ids).
+WINDOW_MARGINS = (0.5, 2)
 WINDOW_MAX_SHARE = 0.5
 # The first sort columns a window can be a range of, with their types in PostgreSQL.
 WINDOW_COLUMNS = {"published_at": "timestamptz", "pay_max_hourly": "numeric"}
-# A negation in websearch syntax is a minus before a word; any minus or "!" in the text takes the safe path.
+# A negation in websearch syntax: a minus that does not follow a letter or digit ("-remote", not "x-ray").
 NEGATION = re.compile(r"(?<!\w)-")
 
 
@@ -263,14 +264,16 @@ class PostingQuerySet(models.QuerySet):
         estimate of the matches. Where they are dense (a common word, no filter), walking an index in
         `ordering` and stopping after `limit` matches is cheapest. Where they are sparse, that walk would
         test row after row, so the matches are gathered through their indexes (bitmap scans) and only
-        those are sorted; first only among the rows at the front of `ordering` (`window_front`) when that
-        should hold enough of them: exact whenever it does, since every row behind sorts after them.
+        those are sorted; first only among the rows at the front of `ordering` (`window_front`), in windows
+        that should hold enough of them: exact whenever one does, since every row behind sorts after them.
         """
         estimate = self.estimated_count()
         if estimate >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
             return self._ids(ordering, limit=limit, dense=True)
-        window = window_front(ordering, share=WINDOW_MARGIN * limit / max(estimate, 1))
-        if window is not None:
+        for margin in WINDOW_MARGINS:
+            window = window_front(ordering, share=margin * limit / max(estimate, 1))
+            if window is None:
+                break
             ids = self.filter(window)._ids(ordering, limit=limit, dense=False)
             if len(ids) >= limit:
                 return ids
