@@ -161,8 +161,7 @@ def postings_reviewable_by(user):
     active = ~Q(applications__status=Application.Status.WITHDRAWN)
     return (
         Posting.objects.filter(employer__in=Employer.objects.for_user(user).values("pk"))
-        .select_related("employer")
-        .defer("description", "search_vector", "search_head")
+        .for_cards()
         .annotate(
             applicant_count=Count("applications", filter=active),
             new_count=Count("applications", filter=Q(applications__status=Application.Status.SUBMITTED)),

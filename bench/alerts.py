@@ -27,12 +27,18 @@ import os
 import random
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta
 from functools import cache
 
-from bench.common import BASE_DIR, RESULTS_DIR, ensure_database, percentiles, process_tree_memory
+from bench.common import (
+    BASE_DIR,
+    RESULTS_DIR,
+    celery_worker_with_sink,
+    ensure_database,
+    percentiles,
+    process_tree_memory,
+)
 
 MATCH_POSTINGS = 1_000_000  # --postings: make bench passes the largest of BENCH_SIZES
 DELIVERY_DATABASE = ("jobboard_bench_alerts", 10_000)
@@ -66,14 +72,6 @@ ALERT_COLUMNS = [
 
 
 # -- Building alerts through the real code path -------------------------------------------------------------
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _speed_up_lookups() -> None:
@@ -367,34 +365,11 @@ def _alert_tables_compact() -> None:
 # -- Delivery through a real worker -------------------------------------------------------------------------
 
 
-class CountingSink:
-    """An SMTP sink that only counts recipients: the board's side is what is measured."""
-
-    def __init__(self) -> None:
-        self.recipients: dict[str, int] = {}
-        self.lock = threading.Lock()
-        self.first = self.last = 0.0
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            now = time.perf_counter()
-            self.first = self.first or now
-            self.last = now
-            for recipient in envelope.rcpt_tos:
-                self.recipients[recipient] = self.recipients.get(recipient, 0) + 1
-        return "250 OK"
-
-    @property
-    def total(self) -> int:
-        return sum(self.recipients.values())
-
-
 def measure_delivery(*, emails: int, concurrency: int) -> dict:
     import django
 
     django.setup()
     _speed_up_lookups()
-    from aiosmtpd.controller import Controller
     from django.db import connection
     from django.utils import timezone
 
@@ -419,22 +394,8 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
         raise SystemExit(f"expected {2 * emails} pending jobs, found {pending}")
     connection.close()
 
-    sink = CountingSink()
-    port = _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
     celery_app.control.purge()
-    environment = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "LOG_LEVEL": "WARNING"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "prefork", "--concurrency",
-         str(concurrency), "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-        cwd=BASE_DIR, env=environment,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=0.5):
-            if time.monotonic() > deadline:
-                raise SystemExit("the worker did not start")
+    with celery_worker_with_sink(dict(os.environ), concurrency=concurrency) as (worker, sink):
         started = time.perf_counter()
         alert_services.alerts_deliver_pending()  # what beat's sweep does: chunks of alerts onto the queue
         deadline = time.monotonic() + 600
@@ -443,10 +404,6 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
         seconds = sink.last - started
         time.sleep(1)
         memory = process_tree_memory(worker.pid)  # peak resident memory of the worker and its pool
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        controller.stop()
     sent = AlertDelivery.objects.filter(status="sent").count()
     _delivery_reset()
     report = {

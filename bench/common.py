@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import signal
 import statistics
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -124,3 +129,70 @@ def process_tree_memory(pid: int) -> dict:
         except FileNotFoundError:  # exited meanwhile
             continue
     return {"parent": process_memory(pid), "children": children}
+
+
+# -- A real Celery worker sending to an SMTP sink in this process ----------------------------------------------
+
+
+class CountingSink:
+    """An SMTP sink that only counts recipients: the board's side is what is measured."""
+
+    def __init__(self) -> None:
+        self.recipients: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self.first = self.last = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            now = time.perf_counter()
+            self.first = self.first or now
+            self.last = now
+            for recipient in envelope.rcpt_tos:
+                self.recipients[recipient] = self.recipients.get(recipient, 0) + 1
+        return "250 OK"
+
+    @property
+    def total(self) -> int:
+        return sum(self.recipients.values())
+
+
+@contextlib.contextmanager
+def celery_worker_with_sink(environment: dict, *, concurrency: int, log: Path | None = None):
+    """A `celery worker` (prefork, `concurrency` processes) whose email goes to a CountingSink in this process;
+    yields (worker process, sink) once the worker answers a ping, and stops both on leaving, whatever happens."""
+    from aiosmtpd.controller import Controller
+
+    from jobboard.celery import app as celery_app
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # not every line of the sink's SMTP conversations
+    sink = CountingSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    command = [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "prefork", "--concurrency",
+               str(concurrency), "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]  # fmt: skip
+    output = open(log, "ab") if log else None  # noqa: SIM115 - closed below, after the worker
+    worker = subprocess.Popen(
+        command,
+        cwd=BASE_DIR,
+        env={**environment, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "LOG_LEVEL": "WARNING"},
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+        start_new_session=True,  # its own process group: the pool goes with it
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start" + (f"; see {log}" if log else ""))
+        yield worker, sink
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=5)
+        controller.stop()
+        if output:
+            output.close()

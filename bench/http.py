@@ -16,9 +16,9 @@ drives four scenarios, each rotating through its own paths:
 
 Each scenario: the Redis database is flushed, a warm-up, a run at a fixed request rate (BENCH_HTTP_RATES) and an
 unpaced run (the most it serves). All of it twice: with the anonymous page cache off (ANONYMOUS_CACHE_SECONDS=0:
-every request rendered, the cold figure) and as configured by default (a setting that does not exist yet is
-simply ignored). Then the peak memory of gunicorn's master and workers, and of a Celery worker (2 processes)
-that sent a few hundred emails to an SMTP sink.
+every request rendered, the cold figure) and at the settings' default (docs/caching.md). Then the peak memory
+of gunicorn's master and workers, and of a Celery worker (2 processes) that sent a few hundred emails to an SMTP
+sink.
 
 Settings (environment): BENCH_HTTP_SECONDS (20), BENCH_HTTP_WARMUP (5), BENCH_HTTP_RATES
 ("home=100,jobs=150,posting=300,feed=50"), BENCH_HTTP_SCENARIOS (all four), BENCH_HTTP_CONNECTIONS (16),
@@ -33,7 +33,6 @@ import argparse
 import contextlib
 import ctypes
 import json
-import logging
 import os
 import random
 import secrets
@@ -47,7 +46,15 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import BASE_DIR, RESULTS_DIR, child_pids, ensure_database, free_port, process_tree_memory
+from bench.common import (
+    BASE_DIR,
+    RESULTS_DIR,
+    celery_worker_with_sink,
+    child_pids,
+    ensure_database,
+    free_port,
+    process_tree_memory,
+)
 
 LUA = BASE_DIR / "bench" / "wrk.lua"
 SCENARIOS = ["home", "jobs", "posting", "feed"]
@@ -274,27 +281,11 @@ def wrk(url: str, paths: Path, *, rate: int, seconds: int) -> dict:
 def celery_memory(environment: dict, *, redis_url: str, emails: int, log: Path) -> dict:
     """Start `celery -A jobboard worker --concurrency 2` with the server's environment, have it send `emails`
     rendered test emails to an SMTP sink in this process, and read its processes' peak memory."""
-    from aiosmtpd.controller import Controller
-
-    from bench.alerts import CountingSink
-    from jobboard.celery import app as celery_app
     from jobboard.mail import email_render
     from jobboard.tasks import email_send_task
 
-    sink = CountingSink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
     flush(redis_url)
-    worker_environment = {**environment, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "prefork", "--concurrency", "2",
-               "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]  # fmt: skip
-    worker = _start(command, environment=worker_environment, log=log)
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(timeout=0.5):
-            if worker.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Celery worker did not start:\n{_tail(log)}")
+    with celery_worker_with_sink(environment, concurrency=2, log=log) as (worker, sink):
         started = time.perf_counter()
         for number in range(emails):
             to = f"seeker{number}@bench.example"
@@ -305,9 +296,6 @@ def celery_memory(environment: dict, *, redis_url: str, emails: int, log: Path) 
             time.sleep(0.05)
         seconds = time.perf_counter() - started
         memory = process_tree_memory(worker.pid)
-    finally:
-        _stop(worker)
-        controller.stop()
     return {"emails": sink.total, "asked": emails, "seconds": round(seconds, 2), "concurrency": 2, "memory": memory}
 
 
@@ -325,8 +313,6 @@ def measure(postings: int, database: str) -> dict:
     from django.conf import settings
     from django.db import connection
 
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # not every line of the SMTP sink's conversations
-
     redis_url = settings.REDIS_URL
     paths = {"home": ["/"], "jobs": jobs_paths(), "posting": posting_paths(), "feed": feed_paths()}
     connection.close()
@@ -339,7 +325,7 @@ def measure(postings: int, database: str) -> dict:
         "connections": CONNECTIONS,
         "seconds": SECONDS,
         "warmup_seconds": WARMUP,
-        "page_cache_default_seconds": getattr(settings, "ANONYMOUS_CACHE_SECONDS", None),
+        "page_cache_default_seconds": settings.ANONYMOUS_CACHE_SECONDS,
         "distinct_paths": {name: len(paths[name]) for name in paths},
         "runs": [],
         "memory": {},
@@ -389,8 +375,7 @@ def _row(row: dict) -> str:
 
 
 def print_table(report: dict) -> None:
-    cache = report.get("page_cache_default_seconds")
-    default = f"{cache} s" if cache is not None else "no such setting yet"
+    default = f"{report['page_cache_default_seconds']} s"
     print(f"\nHTTP at {report['postings']:,} postings: gunicorn {report['workers']} sync workers, production settings; "
           f"wrk {report['threads']} threads x {report['connections']} connections, {report['seconds']} s per run "
           f"after {report['warmup_seconds']} s of warm-up; page cache off, or its default ({default}). ms; "

@@ -29,6 +29,8 @@ BY_DISTANCE: Ordering = [("distance_km", "ASC NULLS LAST"), ("published_at", "DE
 DENSE_SHARE = 0.05
 DENSE_MIN_ROWS = 2_000
 TABLE_ESTIMATE_SECONDS = 300
+# Columns no list page shows, each kilobytes per row (the search documents are kept by triggers).
+LARGE_COLUMNS = ("description", "search_vector", "search_head")
 # A sparse search first gathers its matches among the front rows of its order: a window that should hold half
 # the matches it needs by the planner's estimate (often low for phrases), then one four times as large, then
 # all of it; not when a window would be most of the table (top_ids).
@@ -162,7 +164,7 @@ class PostingQuerySet(models.QuerySet):
     def for_dashboard(self) -> PostingQuerySet:
         """A dashboard row: its application count, no large text columns; newest work first whatever the status."""
         return (
-            self.defer("description", "search_vector", "search_head")
+            self.defer(*LARGE_COLUMNS)
             .annotate(application_count=models.Count("applications"))
             .order_by("-updated_at", "-id")
         )
@@ -182,7 +184,7 @@ class PostingQuerySet(models.QuerySet):
 
     def for_cards(self) -> PostingQuerySet:
         """What a result card needs, in one query: the employer, and no large text columns."""
-        return self.select_related("employer").defer("description", "search_vector", "search_head")
+        return self.select_related("employer").defer(*LARGE_COLUMNS)
 
     def for_detail(self) -> PostingQuerySet:
         return self.select_related("employer").prefetch_related("requirements__options__credential_type")
@@ -223,7 +225,7 @@ class PostingQuerySet(models.QuerySet):
         picked = parts[0].union(*parts[1:], all=True).order_by("group", "-published_at", "-pk")[:limit]
         ids = [row["pk"] for row in picked]
         rows = self.filter(pk__in=ids).in_bulk(ids)
-        return [rows[pk] for pk in ids]
+        return [rows[pk] for pk in ids if pk in rows]  # one closed between the two queries is left out
 
     # -- Search ---------------------------------------------------------------------------------
 
