@@ -58,6 +58,9 @@ def measure(postings: int) -> dict:
     import django
 
     django.setup()
+    from jobboard.startup import freeze_startup_objects
+
+    freeze_startup_objects()  # as jobboard/wsgi.py does for the server
     from django.db import connection, reset_queries
     from django.http import QueryDict
     from django.test import Client
@@ -126,7 +129,7 @@ def print_table(report: dict) -> None:
 
 
 def explain_slowest(report: dict) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the candidate-ids query (PostingFilter.candidate_ids, the one query of a
+    """EXPLAIN (ANALYZE, BUFFERS) of the candidates query (PostingFilter.candidates, the one query of a
     search that reads many rows) of the slowest search of the class with the highest request p95."""
     from django.db import connection
     from django.http import QueryDict
@@ -142,10 +145,10 @@ def explain_slowest(report: dict) -> str:
     data = QueryDict(mutable=True)
     data.update(slowest["params"])
     filterset = PostingFilter(data, queryset=Posting.objects.open().for_cards())
-    # The statements top_ids runs for this search (a walk, or a gathering within a window and, when that
+    # The statements top_candidates runs for this search (a walk, or a gathering within a window and, when that
     # finds too few, over every match), each explained as it ran.
     with CaptureQueriesContext(connection) as captured:
-        filterset.matches.top_ids(filterset.ordering, limit=RESULT_BOUND + 1)
+        filterset.matches.top_candidates(filterset.ordering, limit=RESULT_BOUND + 1)
     statements = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT m.id")]
     explained = []
     with connection.cursor() as cursor:

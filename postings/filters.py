@@ -7,6 +7,7 @@ method, in one place, because several parameters work together (near + radius + 
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from functools import cache, cached_property
 
@@ -14,12 +15,11 @@ import django_filters
 import pycountry
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F
 
 from .geo import to_km
-from .managers import BY_DISTANCE, BY_PAY, NEWEST, RANK_CANDIDATES
+from .managers import BY_DISTANCE, BY_PAY, NEWEST, RANK_CANDIDATES, Candidate
 from .models import HOURS_PER_YEAR, Arrangement, EmploymentType, Experience, Place, Posting, Setting, Shift
-from .pagination import RESULT_BOUND
+from .pagination import RESULT_BOUND, RowsByIds
 
 # Never echo the rejected value back: it may be anything, NUL bytes included.
 INVALID_CHOICE = {"invalid_choice": "Choose one of the listed options."}
@@ -32,15 +32,6 @@ SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest"), ("pay", "Highe
 DEFAULT_RADIUS = 25
 # A floor above this is surely a yearly salary ("45000"); it is compared as hourly over 2,080 hours.
 HOURLY_CEILING = Decimal(1000)
-
-
-def order_expression(alias: str, direction: str):
-    """ORM ordering for an (alias, SQL direction) pair of managers.Ordering."""
-    field = "pk" if alias == "id" else alias
-    nulls_last = True if "NULLS LAST" in direction else None
-    if direction.startswith("DESC"):
-        return F(field).desc(nulls_last=nulls_last)
-    return F(field).asc(nulls_last=nulls_last)
 
 
 @cache
@@ -126,7 +117,8 @@ class PostingFilter(django_filters.FilterSet):
         form = SearchForm
 
     def filter_queryset(self, queryset):
-        return self._sorted(self._filtered(queryset))
+        """The results in order, as a sequence that reads only the rows of the slice taken (a page, a feed)."""
+        return RowsByIds(self._filtered(queryset), self.result_ids)
 
     @cached_property
     def matches(self):
@@ -181,15 +173,6 @@ class PostingFilter(django_filters.FilterSet):
             queryset = queryset.qualified_for(self.profile) if self.profile else queryset.none()
         return queryset
 
-    def _sorted(self, queryset):
-        """One page needs no more than the first RESULT_BOUND results in the order asked for: their ids are
-        found first (`candidate_ids`), then only those rows are loaded, ranked and sorted."""
-        if self.sort_in_force == "relevance":
-            ids = self.candidate_ids[:RANK_CANDIDATES]
-            return queryset.filter(pk__in=ids).ranked(self.form.cleaned_data["q"])
-        order = [order_expression(alias, direction) for alias, direction in self.ordering]
-        return queryset.filter(pk__in=self.candidate_ids[:RESULT_BOUND]).order_by(*order)
-
     @property
     def ordering(self):
         """The order candidates are taken in. Relevance ranks the newest matches: ranking reads each whole
@@ -202,14 +185,36 @@ class PostingFilter(django_filters.FilterSet):
         return NEWEST
 
     @cached_property
+    def candidates(self) -> list[Candidate]:
+        """The first RESULT_BOUND + 1 results in `ordering`: the total (up to the bound), the facet counts and
+        the page all come from this one query."""
+        return self.matches.top_candidates(self.ordering, limit=RESULT_BOUND + 1)
+
+    @property
     def candidate_ids(self) -> list[int]:
-        """Ids of the first RESULT_BOUND + 1 results: the page's rows, the total (up to the bound) and the
-        facet counts all come from this one query."""
-        return self.matches.top_ids(self.ordering, limit=RESULT_BOUND + 1)
+        return [candidate.id for candidate in self.candidates]
+
+    @cached_property
+    def result_ids(self) -> list[int]:
+        """The ids of the results in the order shown. Relevance ranks the newest RANK_CANDIDATES candidates
+        (ranking reads each whole document); every other sort is the candidates' own order."""
+        if self.sort_in_force == "relevance":
+            ranked = self.queryset.filter(pk__in=self.candidate_ids[:RANK_CANDIDATES])
+            return list(ranked.ranked(self.form.cleaned_data["q"]).values_list("pk", flat=True))
+        return self.candidate_ids[:RESULT_BOUND]
 
     @property
     def facet_counts(self) -> dict[str, dict[str, int]]:
-        return Posting.objects.filter(pk__in=self.candidate_ids[:RESULT_BOUND]).facet_counts()
+        """Candidates per setting and per employment type: exact whenever the search has no more than
+        RESULT_BOUND results, lower bounds ("150+") beyond, as exact counts of a common word at a million
+        postings would read every match. Counted from the candidates already read (at most RESULT_BOUND)."""
+        first = self.candidates[:RESULT_BOUND]
+        settings = Counter(candidate.setting for candidate in first)
+        types = Counter(kind for candidate in first for kind in candidate.employment_types)
+        return {
+            "setting": {value: settings[value] for value in Setting.values},
+            "employment_type": {value: types[value] for value in EmploymentType.values},
+        }
 
     def _valid_values(self, name: str, allowed) -> list[str]:
         if name in self.form.cleaned_data:

@@ -4,6 +4,7 @@ import math
 import re
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
@@ -25,7 +26,7 @@ NEWEST: Ordering = [("published_at", "DESC"), ("id", "DESC")]
 BY_PAY: Ordering = [("pay_max_hourly", "DESC NULLS LAST"), ("published_at", "DESC"), ("id", "DESC")]
 BY_DISTANCE: Ordering = [("distance_km", "ASC NULLS LAST"), ("published_at", "DESC"), ("id", "DESC")]
 # A search matching at least this share of postings (and this many) finds its first rows fastest by
-# walking an index in the wanted order; a sparser one by gathering its matches first (see top_ids).
+# walking an index in the wanted order; a sparser one by gathering its matches first (see top_candidates).
 DENSE_SHARE = 0.05
 DENSE_MIN_ROWS = 2_000
 TABLE_ESTIMATE_SECONDS = 300
@@ -33,13 +34,22 @@ TABLE_ESTIMATE_SECONDS = 300
 LARGE_COLUMNS = ("description", "search_vector", "search_head")
 # A sparse search first gathers its matches among the front rows of its order: a window that should hold half
 # the matches it needs by the planner's estimate (often low for phrases), then one four times as large, then
-# all of it; not when a window would be most of the table (top_ids).
+# all of it; not when a window would be most of the table (top_candidates).
 WINDOW_MARGINS = (0.5, 2)
 WINDOW_MAX_SHARE = 0.5
 # The first sort columns a window can be a range of, with their types in PostgreSQL.
 WINDOW_COLUMNS = {"published_at": "timestamptz", "pay_max_hourly": "numeric"}
 # A negation in websearch syntax: a minus that does not follow a letter or digit ("-remote", not "x-ray").
 NEGATION = re.compile(r"(?<!\w)-")
+
+
+class Candidate(NamedTuple):
+    """One of the first results of a search (`top_candidates`), with the columns its facets are counted by:
+    read by the same query, so the facet counts beside the results cost no query of their own."""
+
+    id: int
+    setting: str
+    employment_types: list[str]
 
 
 def posting_table_estimate() -> int:
@@ -244,7 +254,7 @@ class PostingQuerySet(models.QuerySet):
         return self.filter(Q(search_head=query) | Q(search_vector=query))
 
     def ranked(self, text: str) -> PostingQuerySet:
-        """Ordered by relevance, title first; meant for a handful of candidates (see `top_ids`)."""
+        """Ordered by relevance, title first; meant for a handful of candidates (see `top_candidates`)."""
         rank = SearchRank(F("search_vector"), websearch(text), weights=RANK_WEIGHTS, normalization=1)
         return self.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
@@ -258,9 +268,10 @@ class PostingQuerySet(models.QuerySet):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
-    def top_ids(self, ordering: Ordering, *, limit: int) -> list[int]:
-        """The ids of the first `limit` rows in `ordering`, in that order: the one query of a search that
-        reads many rows, so that counts, facets and the page then work on these ids alone.
+    def top_candidates(self, ordering: Ordering, *, limit: int) -> list[Candidate]:
+        """The first `limit` rows in `ordering`, in that order, each with what the facet counts need: the one
+        query of a search that reads many rows, so that the total, the facets and the page then work on these
+        alone.
 
         Testing a row may cost a read of its search document, so the plan is chosen from the planner's
         estimate of the matches. Where they are dense (a common word, no filter), walking an index in
@@ -271,33 +282,34 @@ class PostingQuerySet(models.QuerySet):
         """
         estimate = self.estimated_count()
         if estimate >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
-            return self._ids(ordering, limit=limit, dense=True)
+            return self._candidates(ordering, limit=limit, dense=True)
         for margin in WINDOW_MARGINS:
             window = window_front(ordering, share=margin * limit / max(estimate, 1))
             if window is None:
                 break
-            ids = self.filter(window)._ids(ordering, limit=limit, dense=False)
-            if len(ids) >= limit:
-                return ids
-        return self._ids(ordering, limit=limit, dense=False)
+            candidates = self.filter(window)._candidates(ordering, limit=limit, dense=False)
+            if len(candidates) >= limit:
+                return candidates
+        return self._candidates(ordering, limit=limit, dense=False)
 
-    def _ids(self, ordering: Ordering, *, limit: int, dense: bool) -> list[int]:
+    def _candidates(self, ordering: Ordering, *, limit: int, dense: bool) -> list[Candidate]:
         try:
-            sql, params = self.top_ids_sql(ordering, limit=limit, dense=dense)
+            sql, params = self.top_candidates_sql(ordering, limit=limit, dense=dense)
         except EmptyResultSet:  # a search that cannot match (e.g. "jobs I qualify for" when signed out)
             return []
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            return [Candidate(*row) for row in cursor.fetchall()]
 
-    def top_ids_sql(self, ordering: Ordering, *, limit: int, dense: bool) -> tuple[str, tuple]:
+    def top_candidates_sql(self, ordering: Ordering, *, limit: int, dense: bool) -> tuple[str, tuple]:
         """The walk (`dense`), or the gathering, fenced with OFFSET 0 so that the planner cannot turn it into
         a walk: it would, taking matches to be evenly spread, and test thousands of rows."""
-        columns = ["id", *(alias for alias, _ in ordering if alias != "id")]
+        columns = [*Candidate._fields, *(alias for alias, _ in ordering if alias != "id")]
         inner_sql, params = self.order_by().values(*columns).query.sql_with_params()
+        selected = ", ".join(f"m.{column}" for column in Candidate._fields)
         order_sql = ", ".join(f'm."{alias}" {direction}' for alias, direction in ordering)
         fence = "" if dense else " OFFSET 0"
-        return f"SELECT m.id FROM ({inner_sql}{fence}) AS m ORDER BY {order_sql} LIMIT %s", (*params, limit)
+        return f"SELECT {selected} FROM ({inner_sql}{fence}) AS m ORDER BY {order_sql} LIMIT %s", (*params, limit)
 
     def near(self, *, latitude: float, longitude: float, radius_km: float) -> PostingQuerySet:
         """Within the radius, by great-circle distance (annotated as `distance_km`); remote roles count everywhere.
@@ -378,26 +390,6 @@ class PostingQuerySet(models.QuerySet):
     def bounded_count(self, bound: int) -> int:
         """The number of rows, counting no further than `bound + 1`: cheap whatever the table's size."""
         return self.order_by().values("pk")[: bound + 1].count()
-
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """Counts per setting and per employment type, in one pass.
-
-        The results page runs it over a search's first RESULT_BOUND results: exact whenever the search has
-        no more, lower bounds ("150+") beyond, because exact counts of a common word at a million postings
-        would read every match.
-        """
-        from .models import EmploymentType, Setting
-
-        aggregates = {f"s{i}": models.Count("pk", filter=Q(setting=v)) for i, v in enumerate(Setting.values)}
-        aggregates |= {
-            f"t{i}": models.Count("pk", filter=Q(employment_types__contains=[v]))
-            for i, v in enumerate(EmploymentType.values)
-        }
-        row = self.order_by().aggregate(**aggregates)
-        return {
-            "setting": {v: row[f"s{i}"] for i, v in enumerate(Setting.values)},
-            "employment_type": {v: row[f"t{i}"] for i, v in enumerate(EmploymentType.values)},
-        }
 
     # -- Feeds and sitemaps ----------------------------------------------------------------------
 

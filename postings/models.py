@@ -302,7 +302,10 @@ class Posting(models.Model):
             GinIndex(fields=["employment_types"], name="posting_employment_types"),
             GinIndex(fields=["shifts"], name="posting_shifts"),
             # Remote roles join every place search ("... OR remote in this country"); few rows, so a partial index.
-            models.Index(fields=["country"], name="posting_remote_country", condition=Q(arrangement="remote")),
+            # With the date, a window at the front of the newest (top_candidates) narrows them too, not only the place.
+            models.Index(
+                fields=["country", "-published_at"], name="posting_remote_newest", condition=Q(arrangement="remote")
+            ),
             models.Index(Upper("city"), name="posting_city_upper"),  # city__iexact
             # The sitemap pages through published postings by id; index-only, so deep pages stay cheap.
             models.Index(

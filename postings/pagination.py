@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from functools import cached_property
 
 from django.core.paginator import Paginator
@@ -29,3 +30,29 @@ class BoundedPaginator(Paginator):
     @property
     def exceeds_bound(self) -> bool:
         return self.raw_count > self.bound
+
+
+class RowsByIds(Sequence):
+    """The rows of `queryset` with the given ids, in the order of the ids, read a slice at a time.
+
+    A search knows its results' order from their ids (PostingFilter.result_ids), so a page or a feed reads
+    only its own 20 rows, by primary key, instead of reading and sorting every candidate to keep 20.
+    """
+
+    def __init__(self, queryset, ids: list[int]):
+        self.queryset = queryset
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            position = range(len(self))[index]  # a negative index counts from the end; IndexError beyond
+            return self[position : position + 1][0]
+        ids = self.ids[index]
+        rows = self.queryset.in_bulk(ids) if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]  # one closed since the ids were read is left out
+
+    def __iter__(self):
+        return iter(self[:])

@@ -189,7 +189,7 @@ def test_garbage_parameters_never_cause_a_server_error(client, **params):
 def test_feed_query_count_does_not_grow_with_the_items(client, django_assert_num_queries, count):
     PublishedPostingFactory.create_batch(count, setting="hospital")
     # The postings table's size (cached), the search's planner estimate (EXPLAIN), the candidate ids (see
-    # PostingFilter.candidate_ids), then the items.
+    # PostingFilter.candidates), then the items.
     with django_assert_num_queries(4):
         response = client.get(FEED_URL, {"setting": "hospital", "region": "US-TX", "pay_min": "15"})
     assert len(rss(response).findall("item")) == count

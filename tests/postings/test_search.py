@@ -340,8 +340,9 @@ def test_htmx_requests_get_the_search_region_only(client):
 def test_results_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, params, count):
     PublishedPostingFactory.create_batch(count, **AUSTIN)
     # the table's size (cached for five minutes: the cache is empty in tests), the planner's estimate of the
-    # matches, the candidate ids, facet counts, one page of cards (+ the place look-up)
-    expected = 5 + (1 if "near" in params else 0)
+    # matches, the candidates (with what the facet counts need), one page of cards (+ the place look-up; + the
+    # ranking of the candidates when sorted by relevance, the default with keywords)
+    expected = 4 + (1 if "near" in params else 0) + (1 if "q" in params else 0)
 
     with django_assert_num_queries(expected):
         response = client.get(LIST_URL, params)

@@ -10,7 +10,8 @@ from django.views.defaults import server_error
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postings.models import CredentialRequirement
+from postings.models import CredentialRequirement, Posting
+from postings.pagination import RowsByIds
 from tests.factories import (
     ClosedPostingFactory,
     CredentialOptionFactory,
@@ -257,8 +258,8 @@ def test_garbage_parameters_never_cause_a_server_error(client, setting, region, 
 def test_list_query_count_does_not_grow_with_the_results(client, django_assert_num_queries, count):
     PublishedPostingFactory.create_batch(count)
     # The table's size (cached, but tests start with an empty cache), the planner's estimate of the matches,
-    # the candidate ids, the facet counts, one page of cards with their employers.
-    with django_assert_num_queries(5):
+    # the candidates (their ids and what the facet counts need), one page of cards with their employers.
+    with django_assert_num_queries(4):
         response = client.get(LIST_URL, {"setting": "community-retail", "region": "US-TX"})
     assert len(response.context["object_list"]) == min(count, 20)
 
@@ -503,3 +504,18 @@ def test_server_error_page_renders_without_a_request_context(rf):
 
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_rows_by_ids_reads_a_slice_in_the_order_of_its_ids(django_assert_num_queries):
+    first, second, third = PublishedPostingFactory.create_batch(3)
+    rows = RowsByIds(Posting.objects.all(), [third.pk, first.pk, second.pk])
+
+    with django_assert_num_queries(1):
+        assert rows[:2] == [third, first]
+    assert len(rows) == 3
+    assert rows[-1] == second
+    assert list(rows) == [third, first, second]
+    second.delete()  # gone since its id was read: left out, never an error
+    assert rows[1:] == [first]
+    with pytest.raises(IndexError):
+        rows[3]

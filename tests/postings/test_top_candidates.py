@@ -1,4 +1,4 @@
-"""The candidate ids of a search (PostingQuerySet.top_ids) are the same whichever way they are gathered:
+"""The candidates of a search (PostingQuerySet.top_candidates) are the same whichever way they are gathered:
 walking an index, gathering every match, or gathering first among the front rows of the order (a window
 taken from PostgreSQL's statistics)."""
 
@@ -54,10 +54,10 @@ def test_statistics_give_the_share_of_postings_in_front_of_a_value(postings):
 def test_every_way_of_gathering_gives_the_same_ids_in_the_same_order(postings, params, limit):
     filterset = PostingFilter(QueryDict(params), queryset=Posting.objects.open())
     matches, ordering = filterset.matches, filterset.ordering
-    walked = matches._ids(ordering, limit=limit, dense=True)
-    gathered = matches._ids(ordering, limit=limit, dense=False)
+    walked = matches._candidates(ordering, limit=limit, dense=True)
+    gathered = matches._candidates(ordering, limit=limit, dense=False)
 
-    assert matches.top_ids(ordering, limit=limit) == walked == gathered
+    assert matches.top_candidates(ordering, limit=limit) == walked == gathered
     assert len(walked) == min(limit, matches.count())
 
 
@@ -68,5 +68,5 @@ def test_a_window_too_small_falls_back_to_every_match(postings):
     front = window_front(NEWEST, share=0.05)
     assert matches.filter(front).count() < 40
 
-    assert matches.top_ids(NEWEST, limit=40) == matches._ids(NEWEST, limit=40, dense=False)
-    assert len(matches.top_ids(NEWEST, limit=40)) == 40
+    assert matches.top_candidates(NEWEST, limit=40) == matches._candidates(NEWEST, limit=40, dense=False)
+    assert len(matches.top_candidates(NEWEST, limit=40)) == 40
