@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt, Substr
 from django.utils import timezone
@@ -279,7 +279,11 @@ class PostingQuerySet(models.QuerySet):
         test row after row, so the matches are gathered through their indexes (bitmap scans) and only
         those are sorted; first only among the rows at the front of `ordering` (`window_front`), in windows
         that should hold enough of them: exact whenever one does, since every row behind sorts after them.
+        Sorted by distance, the window is the radius: remote roles, which have no distance, sort after it.
         """
+        if ordering[0][0] == "distance_km":  # no index walks in distance order: always a gathering
+            nearby = self.filter(within_radius=True)._candidates(ordering, limit=limit, dense=False)
+            return nearby if len(nearby) >= limit else self._candidates(ordering, limit=limit, dense=False)
         estimate = self.estimated_count()
         if estimate >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
             return self._candidates(ordering, limit=limit, dense=True)
@@ -324,8 +328,12 @@ class PostingQuerySet(models.QuerySet):
             (min_lon, min_lat, max_lon, max_lat),
             output_field=models.BooleanField(),
         )
-        return self.annotate(distance_km=distance_km_expression(latitude, longitude)).filter(
-            Q(in_box, distance_km__lte=radius_km) | Q(arrangement="remote")
+        # `within_radius` is also the first window of a search sorted by distance (top_candidates).
+        within = ExpressionWrapper(Q(in_box, distance_km__lte=radius_km), output_field=models.BooleanField())
+        return (
+            self.annotate(distance_km=distance_km_expression(latitude, longitude))
+            .annotate(within_radius=within)
+            .filter(Q(within_radius=True) | Q(arrangement="remote"))
         )
 
     def in_place(self, *, country: str = "", region: str = "", city: str = "") -> PostingQuerySet:

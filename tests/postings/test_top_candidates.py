@@ -70,3 +70,24 @@ def test_a_window_too_small_falls_back_to_every_match(postings):
 
     assert matches.top_candidates(NEWEST, limit=40) == matches._candidates(NEWEST, limit=40, dense=False)
     assert len(matches.top_candidates(NEWEST, limit=40)) == 40
+
+
+def test_sorted_by_distance_the_radius_comes_first_and_remote_roles_after():
+    """The radius is the first window of a distance sort: enough postings within it, and the remote roles
+    (no distance, so last) are not read; too few, and the newest remote roles follow the nearest postings."""
+    now = timezone.now()
+    austin = {"city": "Austin", "region": "US-TX", "country": "US"}
+    near = PublishedPostingFactory(**austin, latitude=30.2672, longitude=-97.7431, published_at=now - timedelta(days=3))
+    nearer = PublishedPostingFactory(
+        **austin, latitude=30.2700, longitude=-97.7400, published_at=now - timedelta(days=2)
+    )
+    no_place = {"arrangement": "remote", "city": "", "latitude": None, "longitude": None}
+    remote = [PublishedPostingFactory(**no_place, published_at=now - timedelta(hours=hours)) for hours in (5, 1)]
+    filterset = PostingFilter(QueryDict("near=78701&radius=25&sort=distance"), queryset=Posting.objects.open())
+    matches, ordering = filterset.matches, filterset.ordering
+
+    ids = [candidate.id for candidate in matches.top_candidates(ordering, limit=2)]
+    assert ids == [nearer.pk, near.pk]
+    ids = [candidate.id for candidate in matches.top_candidates(ordering, limit=10)]
+    assert ids == [nearer.pk, near.pk, remote[1].pk, remote[0].pk]
+    assert ids == [candidate.id for candidate in matches._candidates(ordering, limit=10, dense=False)]
