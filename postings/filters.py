@@ -121,16 +121,23 @@ class PostingFilter(django_filters.FilterSet):
         return RowsByIds(self._filtered(queryset), self.result_ids)
 
     @cached_property
-    def matches(self):
-        """Every posting the search finds, unsorted: what the candidate ids (and so the total, the facet
-        counts and the page) are taken from, and what job alerts are checked against."""
+    def filtered(self):
+        """Every posting the filters let through, before the keywords."""
         if not self.is_bound:
             return self.queryset.all()
         self.errors  # noqa: B018 - validates the form, which filtering reads
-        matches = self._filtered(self.queryset.all())
-        if self.form.cleaned_data.get("q"):
-            matches = matches.search(self.form.cleaned_data["q"])
-        return matches
+        return self._filtered(self.queryset.all())
+
+    @property
+    def keywords(self) -> str:
+        return (self.form.cleaned_data.get("q") or "") if self.is_bound else ""
+
+    @cached_property
+    def matches(self):
+        """Every posting the search finds, unsorted: what job alerts are checked against. The results page
+        takes its candidates from the same filters and keywords (`candidates`)."""
+        filtered = self.filtered  # validates the form, which the keywords are read from
+        return filtered.search(self.keywords) if self.keywords else filtered
 
     def _filtered(self, queryset):
         data = self.form.cleaned_data
@@ -188,7 +195,8 @@ class PostingFilter(django_filters.FilterSet):
     def candidates(self) -> list[Candidate]:
         """The first RESULT_BOUND + 1 results in `ordering`: the total (up to the bound), the facet counts and
         the page all come from this one query."""
-        return self.matches.top_candidates(self.ordering, limit=RESULT_BOUND + 1)
+        filtered = self.filtered  # validates the form, which the keywords are read from
+        return filtered.top_candidates(self.ordering, limit=RESULT_BOUND + 1, text=self.keywords)
 
     @property
     def candidate_ids(self) -> list[int]:

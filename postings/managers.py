@@ -28,19 +28,28 @@ BY_DISTANCE: Ordering = [("distance_km", "ASC NULLS LAST"), ("published_at", "DE
 # A search matching at least this share of postings (and this many) finds its first rows fastest by
 # walking an index in the wanted order; a sparser one by gathering its matches first (see top_candidates).
 DENSE_SHARE = 0.05
+# Keywords in at least this share of all postings are too common for PostgreSQL to gather through their index.
+COMMON_SHARE = 0.3
 DENSE_MIN_ROWS = 2_000
 TABLE_ESTIMATE_SECONDS = 300
 # Columns no list page shows, each kilobytes per row (the search documents are kept by triggers).
 LARGE_COLUMNS = ("description", "search_vector", "search_head")
-# A sparse search first gathers its matches among the front rows of its order: a window that should hold half
-# the matches it needs by the planner's estimate (often low for phrases), then one four times as large, then
-# all of it; not when a window would be most of the table (top_candidates).
-WINDOW_MARGINS = (0.5, 2)
+# A sparse search first gathers its matches among the front rows of its order: a window that should hold the
+# matches it needs by the estimate (times a margin); when it holds too few, a second window sized by how many it
+# did hold, unless that would be so large that gathering every match costs about the same (top_candidates).
+WINDOW_MARGIN = 1.0
 WINDOW_MAX_SHARE = 0.5
+WINDOW_RETRY_MARGIN = 1.5
+WINDOW_RETRY_MAX_SHARE = 0.2
 # The first sort columns a window can be a range of, with their types in PostgreSQL.
 WINDOW_COLUMNS = {"published_at": "timestamptz", "pay_max_hourly": "numeric"}
 # A negation in websearch syntax: a minus that does not follow a letter or digit ("-remote", not "x-ray").
 NEGATION = re.compile(r"(?<!\w)-")
+# An alternative ("nights or weekends") and a quoted phrase in websearch syntax.
+DISJUNCTION = re.compile(r"(?i)(?<!\w)or(?!\w)")
+PHRASE = re.compile(r'"([^"]*)"')
+# What websearch turns into phrase operators: a quote, or words joined by punctuation ("x-ray", "i.v.").
+PHRASE_SYNTAX = re.compile(r'"|\w[^\w\s]+\w')
 
 
 class Candidate(NamedTuple):
@@ -96,15 +105,16 @@ def column_front_shares(column: str) -> list[tuple]:
     return cache.get_or_set(key, read, TABLE_ESTIMATE_SECONDS)
 
 
-def window_front(ordering: Ordering, *, share: float) -> Q | None:
-    """About the first `share` of postings in `ordering` (descending on its first column), as a condition on
-    that column, so that every row outside sorts after every row inside; None where no window helps."""
+def window_front(ordering: Ordering, *, share: float, most: float = WINDOW_MAX_SHARE) -> tuple[Q, float] | None:
+    """At least the first `share` of postings in `ordering` (descending on its first column), as a condition on
+    that column, so that every row outside sorts after every row inside, with the share it holds by the
+    statistics; None where no window helps: the order has none, or it would hold `most` of the table or more."""
     column, direction = ordering[0]
-    if column not in WINDOW_COLUMNS or not direction.startswith("DESC") or share >= WINDOW_MAX_SHARE:
+    if column not in WINDOW_COLUMNS or not direction.startswith("DESC") or share >= most:
         return None
     for value, front in column_front_shares(column):
         if front >= share:
-            return Q(**{f"{column}__gte": value})
+            return Q(**{f"{column}__gte": value}), front
     return None
 
 
@@ -239,7 +249,7 @@ class PostingQuerySet(models.QuerySet):
 
     # -- Search ---------------------------------------------------------------------------------
 
-    def search(self, text: str) -> PostingQuerySet:
+    def search(self, text: str, *, gathering: bool = False) -> PostingQuerySet:
         """Full-text match on the stored document: stemmed English, websearch syntax ("phrase", -word, or).
 
         The whole document (~2 KB) is stored out of the row, so testing it costs a lookup per row; most
@@ -247,9 +257,14 @@ class PostingQuerySet(models.QuerySet):
         document starts with the head, positions included, so a query that matches the head matches the
         whole document and the result is the same; except with a negation ("-word"), which the head alone
         cannot decide, so those queries test the whole document only.
+
+        `gathering`: for a plan that gathers the matches through the indexes (bitmap scans, top_candidates)
+        rather than testing rows one by one. The whole document's index finds every match by itself, and
+        its matches need no test of the row, except for phrases, which PostgreSQL rechecks against the
+        document; so only phrases keep the head, to be rechecked in the row first.
         """
         query = websearch(text)
-        if NEGATION.search(text):
+        if NEGATION.search(text) or (gathering and not PHRASE_SYNTAX.search(text)):
             return self.filter(search_vector=query)
         return self.filter(Q(search_head=query) | Q(search_vector=query))
 
@@ -268,33 +283,71 @@ class PostingQuerySet(models.QuerySet):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
-    def top_candidates(self, ordering: Ordering, *, limit: int) -> list[Candidate]:
-        """The first `limit` rows in `ordering`, in that order, each with what the facet counts need: the one
-        query of a search that reads many rows, so that the total, the facets and the page then work on these
-        alone.
+    def estimated_search_count(self, text: str) -> int:
+        """The planner's estimate of `search(text)`'s matches, corrected for phrases.
 
-        Testing a row may cost a read of its search document, so the plan is chosen from the planner's
-        estimate of the matches. Where they are dense (a common word, no filter), walking an index in
-        `ordering` and stopping after `limit` matches is cheapest. Where they are sparse, that walk would
-        test row after row, so the matches are gathered through their indexes (bitmap scans) and only
-        those are sorted; first only among the rows at the front of `ordering` (`window_front`), in windows
-        that should hold enough of them: exact whenever one does, since every row behind sorts after them.
-        Sorted by distance, the window is the radius: remote roles, which have no distance, sort after it.
+        The planner multiplies the frequencies of a phrase's words as if they were independent, but the words
+        of a phrase go together: "prior authorization" is estimated at a quarter of its matches at a million
+        postings, "iv room" at a third. A phrase matches no more postings than its rarest word, so the
+        estimate is also made with each phrase replaced by that word (twice too high for "iv room"): the
+        geometric mean of the two is within a factor of two of the matches of every phrase we measured. Not
+        for alternatives or negations, where replacing a phrase would not bound its matches.
+        """
+        estimate = self.search(text).estimated_count()
+        phrases = [words for words in (phrase.split() for phrase in PHRASE.findall(text)) if len(words) > 1]
+        if not phrases or NEGATION.search(text) or DISJUNCTION.search(text):
+            return estimate
+        rewritten = text
+        for words in phrases:
+            rarest = min(words, key=lambda word: self.search(word).estimated_count())
+            rewritten = rewritten.replace(f'"{" ".join(words)}"', rarest, 1)
+        return round(math.sqrt(estimate * max(estimate, self.search(rewritten).estimated_count())))
+
+    def top_candidates(self, ordering: Ordering, *, limit: int, text: str = "") -> list[Candidate]:
+        """The first `limit` postings in `ordering` that match `text` (none: every posting of this queryset), in
+        that order, each with what the facet counts need: the one query of a search that reads many rows, so
+        that the total, the facets and the page then work on these alone.
+
+        Testing a row may cost a read of its search document, so the plan is chosen from the estimated number
+        of matches. Where they are dense (a common word, no filter), walking an index in `ordering` and
+        stopping after `limit` matches is cheapest. Where they are sparse, that walk would test row after row,
+        so the matches are gathered through their indexes (bitmap scans) and only those are sorted; first
+        only among the rows at the front of `ordering` (`window_front`), in a window that should hold enough
+        of them: exact whenever it does, since every row behind sorts after them. Sorted by distance, the
+        window is the radius: remote roles, which have no distance, sort after it.
         """
         if ordering[0][0] == "distance_km":  # no index walks in distance order: always a gathering
-            nearby = self.filter(within_radius=True)._candidates(ordering, limit=limit, dense=False)
-            return nearby if len(nearby) >= limit else self._candidates(ordering, limit=limit, dense=False)
-        estimate = self.estimated_count()
+            gathered = self._gathering(text)
+            nearby = gathered.filter(within_radius=True)._candidates(ordering, limit=limit, dense=False)
+            return nearby if len(nearby) >= limit else gathered._candidates(ordering, limit=limit, dense=False)
+        estimate = self.estimated_search_count(text) if text else self.estimated_count()
         if estimate >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
-            return self._candidates(ordering, limit=limit, dense=True)
-        for margin in WINDOW_MARGINS:
-            window = window_front(ordering, share=margin * limit / max(estimate, 1))
-            if window is None:
-                break
-            candidates = self.filter(window)._candidates(ordering, limit=limit, dense=False)
+            matches = self.search(text) if text else self
+            return matches._candidates(ordering, limit=limit, dense=True)
+        gathered = self._gathering(text)
+        window = window_front(ordering, share=WINDOW_MARGIN * limit / max(estimate, 1))
+        if window is not None:
+            candidates = gathered.filter(window[0])._candidates(ordering, limit=limit, dense=False)
             if len(candidates) >= limit:
                 return candidates
-        return self._candidates(ordering, limit=limit, dense=False)
+            # The matches are sparser at the front than estimated (pay and place go together, say): a window
+            # as much larger as that one held too few, when it stays small.
+            share = window[1] * WINDOW_RETRY_MARGIN * limit / max(len(candidates), 1)
+            window = window_front(ordering, share=share, most=WINDOW_RETRY_MAX_SHARE)
+            if window is not None:
+                candidates = gathered.filter(window[0])._candidates(ordering, limit=limit, dense=False)
+                if len(candidates) >= limit:
+                    return candidates
+        return gathered._candidates(ordering, limit=limit, dense=False)
+
+    def _gathering(self, text: str) -> PostingQuerySet:
+        """The matches of `text`, to be gathered through the indexes (`search(gathering=True)`); except for
+        words in most postings ("technician"), which PostgreSQL tests row by row rather than through their
+        index, and then the head, in the row, is best tested first."""
+        if not text:
+            return self
+        everywhere = self.model.objects.search(text, gathering=True).estimated_count()
+        return self.search(text, gathering=everywhere < COMMON_SHARE * posting_table_estimate())
 
     def _candidates(self, ordering: Ordering, *, limit: int, dense: bool) -> list[Candidate]:
         try:

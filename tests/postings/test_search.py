@@ -341,9 +341,10 @@ def test_results_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     PublishedPostingFactory.create_batch(count, **AUSTIN)
     # the table's size (cached for five minutes: the cache is empty in tests), the planner's estimate of the
     # matches, the candidates (with what the facet counts need), one page of cards (+ the place look-up; + the
-    # ranking of the candidates when sorted by relevance, the default with keywords). Sorted by distance: the
-    # place, the candidates within the radius and, as they are fewer than the bound, every match; one page.
-    expected = 4 + (1 if "q" in params else 0)
+    # ranking of the candidates when sorted by relevance, the default with keywords, and the estimate of the
+    # keywords alone, which decides how they are gathered). Sorted by distance: the place, the candidates
+    # within the radius and, as they are fewer than the bound, every match; one page.
+    expected = 4 + (2 if "q" in params else 0)
 
     with django_assert_num_queries(expected):
         response = client.get(LIST_URL, params)

@@ -71,3 +71,5 @@ def test_search_finds_exactly_what_the_whole_document_matches(text):
     PublishedPostingFactory(title="Nuclear Technician", systems=["Omnicell"], description="No pyxis here.")
     found = set(Posting.objects.search(text).values_list("pk", flat=True))
     assert found == _matches(text)
+    gathered = set(Posting.objects.search(text, gathering=True).values_list("pk", flat=True))
+    assert gathered == found

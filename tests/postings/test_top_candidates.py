@@ -37,12 +37,13 @@ def postings():
 def test_statistics_give_the_share_of_postings_in_front_of_a_value(postings):
     shares = column_front_shares("published_at")
     assert shares[0][0] >= shares[-1][0]  # highest first
-    newest_tenth = window_front(NEWEST, share=0.1)
+    newest_tenth, share = window_front(NEWEST, share=0.1)
+    assert share >= 0.1
     in_window = Posting.objects.filter(newest_tenth).count()
     assert 6 <= in_window <= 30  # about 12 of 120, by a histogram of so few rows
 
     assert window_front(NEWEST, share=0.6) is None  # most of the table: no window
-    pay_window = window_front(BY_PAY, share=0.2)
+    pay_window, _ = window_front(BY_PAY, share=0.2)
     assert Posting.objects.filter(pay_window).count() >= 0.2 * 120 * 0.5
 
 
@@ -56,8 +57,11 @@ def test_every_way_of_gathering_gives_the_same_ids_in_the_same_order(postings, p
     matches, ordering = filterset.matches, filterset.ordering
     walked = matches._candidates(ordering, limit=limit, dense=True)
     gathered = matches._candidates(ordering, limit=limit, dense=False)
+    if filterset.keywords:  # gathered by the whole document's index alone, as top_candidates does
+        by_document = filterset.filtered.search(filterset.keywords, gathering=True)
+        assert by_document._candidates(ordering, limit=limit, dense=False) == gathered
 
-    assert matches.top_candidates(ordering, limit=limit) == walked == gathered
+    assert filterset.filtered.top_candidates(ordering, limit=limit, text=filterset.keywords) == walked == gathered
     assert len(walked) == min(limit, matches.count())
 
 
@@ -65,11 +69,12 @@ def test_a_window_too_small_falls_back_to_every_match(postings):
     """Statistics older than the rows: the window finds fewer than asked, so all matches are gathered."""
     filterset = PostingFilter(QueryDict("q=technician"), queryset=Posting.objects.open())
     matches = filterset.matches
-    front = window_front(NEWEST, share=0.05)
+    front, _ = window_front(NEWEST, share=0.05)
     assert matches.filter(front).count() < 40
 
-    assert matches.top_candidates(NEWEST, limit=40) == matches._candidates(NEWEST, limit=40, dense=False)
-    assert len(matches.top_candidates(NEWEST, limit=40)) == 40
+    first = filterset.filtered.top_candidates(NEWEST, limit=40, text=filterset.keywords)
+    assert first == matches._candidates(NEWEST, limit=40, dense=False)
+    assert len(first) == 40
 
 
 def test_sorted_by_distance_the_radius_comes_first_and_remote_roles_after():
@@ -91,3 +96,23 @@ def test_sorted_by_distance_the_radius_comes_first_and_remote_roles_after():
     ids = [candidate.id for candidate in matches.top_candidates(ordering, limit=10)]
     assert ids == [nearer.pk, near.pk, remote[1].pk, remote[0].pk]
     assert ids == [candidate.id for candidate in matches._candidates(ordering, limit=10, dense=False)]
+
+
+def test_a_phrase_is_estimated_between_the_planners_guess_and_its_rarest_word(postings):
+    """The planner takes a phrase's words to be independent; they are not ("prior authorization" is in every
+    fourth posting here, and so are both its words), and no more postings match it than its rarest word."""
+    base = Posting.objects.open()
+    planner = base.search('"prior authorization"').estimated_count()
+    rarest = min(base.search("prior").estimated_count(), base.search("authorization").estimated_count())
+
+    estimate = base.estimated_search_count('"prior authorization"')
+    assert planner < estimate <= rarest
+    # An alternative or a negation is not bounded by a word of the phrase: the planner's estimate stands.
+    assert (
+        base.estimated_search_count('"prior authorization" or clerk')
+        == base.search('"prior authorization" or clerk').estimated_count()
+    )
+    assert (
+        base.estimated_search_count('"prior authorization" -clerk')
+        == base.search('"prior authorization" -clerk').estimated_count()
+    )
