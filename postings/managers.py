@@ -34,10 +34,12 @@ DENSE_MIN_ROWS = 2_000
 TABLE_ESTIMATE_SECONDS = 300
 # Columns no list page shows, each kilobytes per row (the search documents are kept by triggers).
 LARGE_COLUMNS = ("description", "search_vector", "search_head")
-# A sparse search first gathers its matches among the front rows of its order: a window that should hold the
-# matches it needs by the estimate (times a margin); when it holds too few, a second window sized by how many it
-# did hold, unless that would be so large that gathering every match costs about the same (top_candidates).
-WINDOW_MARGIN = 1.0
+# A sparse search first gathers its matches among the front rows of its order: a window that should hold twice
+# the matches it needs if there are as many as estimated at most; when it holds too few, a second window sized by
+# how many it did hold, unless that would be so large that gathering every match costs about the same; and no
+# window at all when at most five times the needed matches are estimated, as gathering them all is cheap.
+WINDOW_MARGIN = 2.0
+GATHER_ALL_BELOW = 5
 WINDOW_MAX_SHARE = 0.5
 WINDOW_RETRY_MARGIN = 1.5
 WINDOW_RETRY_MAX_SHARE = 0.2
@@ -283,25 +285,26 @@ class PostingQuerySet(models.QuerySet):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
-    def estimated_search_count(self, text: str) -> int:
-        """The planner's estimate of `search(text)`'s matches, corrected for phrases.
+    def search_estimates(self, text: str) -> tuple[int, int]:
+        """(likely, at most): the planner's estimates of `search(text)`'s matches, corrected for phrases.
 
         The planner multiplies the frequencies of a phrase's words as if they were independent, but the words
         of a phrase go together: "prior authorization" is estimated at a quarter of its matches at a million
         postings, "iv room" at a third. A phrase matches no more postings than its rarest word, so the
-        estimate is also made with each phrase replaced by that word (twice too high for "iv room"): the
-        geometric mean of the two is within a factor of two of the matches of every phrase we measured. Not
-        for alternatives or negations, where replacing a phrase would not bound its matches.
+        estimate made with each phrase replaced by that word bounds it (at most twice too high for every
+        phrase we measured); the geometric mean of the two is the likely count. Not for alternatives or
+        negations, where replacing a phrase would not bound its matches.
         """
         estimate = self.search(text).estimated_count()
         phrases = [words for words in (phrase.split() for phrase in PHRASE.findall(text)) if len(words) > 1]
         if not phrases or NEGATION.search(text) or DISJUNCTION.search(text):
-            return estimate
+            return estimate, estimate
         rewritten = text
         for words in phrases:
             rarest = min(words, key=lambda word: self.search(word).estimated_count())
             rewritten = rewritten.replace(f'"{" ".join(words)}"', rarest, 1)
-        return round(math.sqrt(estimate * max(estimate, self.search(rewritten).estimated_count())))
+        bound = max(estimate, self.search(rewritten).estimated_count())
+        return round(math.sqrt(estimate * bound)), bound
 
     def top_candidates(self, ordering: Ordering, *, limit: int, text: str = "") -> list[Candidate]:
         """The first `limit` postings in `ordering` that match `text` (none: every posting of this queryset), in
@@ -320,13 +323,14 @@ class PostingQuerySet(models.QuerySet):
             gathered = self._gathering(text)
             nearby = gathered.filter(within_radius=True)._candidates(ordering, limit=limit, dense=False)
             return nearby if len(nearby) >= limit else gathered._candidates(ordering, limit=limit, dense=False)
-        estimate = self.estimated_search_count(text) if text else self.estimated_count()
-        if estimate >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
+        likely, most = self.search_estimates(text) if text else (self.estimated_count(),) * 2
+        if likely >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
             matches = self.search(text) if text else self
             return matches._candidates(ordering, limit=limit, dense=True)
         gathered = self._gathering(text)
-        window = window_front(ordering, share=WINDOW_MARGIN * limit / max(estimate, 1))
-        if window is not None:
+        # A window sized for the most matches there may be; none when even those are few to gather.
+        window = window_front(ordering, share=WINDOW_MARGIN * limit / max(most, 1))
+        if window is not None and most >= GATHER_ALL_BELOW * limit:
             candidates = gathered.filter(window[0])._candidates(ordering, limit=limit, dense=False)
             if len(candidates) >= limit:
                 return candidates
