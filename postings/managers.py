@@ -6,13 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt, Substr
+from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt, Substr
 from django.utils import timezone
 
 from .geo import EARTH_RADIUS_KM, bounding_box
@@ -52,6 +52,7 @@ DISJUNCTION = re.compile(r"(?i)(?<!\w)or(?!\w)")
 PHRASE = re.compile(r'"([^"]*)"')
 # What websearch turns into phrase operators: a quote, or words joined by punctuation ("x-ray", "i.v.").
 PHRASE_SYNTAX = re.compile(r'"|\w[^\w\s]+\w')
+PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 class Candidate(NamedTuple):
@@ -262,12 +263,21 @@ class PostingQuerySet(models.QuerySet):
 
         `gathering`: for a plan that gathers the matches through the indexes (bitmap scans, top_candidates)
         rather than testing rows one by one. The whole document's index finds every match by itself, and
-        its matches need no test of the row, except for phrases, which PostgreSQL rechecks against the
-        document; so only phrases keep the head, to be rechecked in the row first.
+        its matches need no test of the row. Except a phrase's: the index knows which words a document holds,
+        not where, so each candidate is tested, the head (in the row) first. The index is then asked for the
+        words alone, once: asked for the phrase in both documents, as above, it reads both indexes' lists
+        of every word (about a third more time for "sterile compounding" in Texas).
         """
         query = websearch(text)
         if NEGATION.search(text) or (gathering and not PHRASE_SYNTAX.search(text)):
             return self.filter(search_vector=query)
+        if gathering:
+            words = websearch(PUNCTUATION.sub(" ", text))  # '"iv room"' -> 'iv' & 'room'; "x-ray" -> 'x' & 'ray'
+            # The head, out of reach of its index (coalesce), so that it is tested in the row, not scanned.
+            in_row = Coalesce(F("search_head"), Value("", output_field=SearchVectorField()))
+            return self.alias(head_in_row=in_row).filter(
+                Q(search_vector=words) & (Q(head_in_row=query) | Q(search_vector=query))
+            )
         return self.filter(Q(search_head=query) | Q(search_vector=query))
 
     def ranked(self, text: str) -> PostingQuerySet:
