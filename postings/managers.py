@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from datetime import timedelta
@@ -311,7 +312,7 @@ class PostingQuerySet(models.QuerySet):
             return estimate, estimate
         rewritten = text
         for words in phrases:
-            rarest = min(words, key=lambda word: self.search(word).estimated_count())
+            rarest = min(words, key=self.keyword_estimate)
             rewritten = rewritten.replace(f'"{" ".join(words)}"', rarest, 1)
         bound = max(estimate, self.search(rewritten).estimated_count())
         return round(math.sqrt(estimate * bound)), bound
@@ -360,8 +361,15 @@ class PostingQuerySet(models.QuerySet):
         index, and then the head, in the row, is best tested first."""
         if not text:
             return self
-        everywhere = self.model.objects.search(text, gathering=True).estimated_count()
-        return self.search(text, gathering=everywhere < COMMON_SHARE * posting_table_estimate())
+        return self.search(text, gathering=self.keyword_estimate(text) < COMMON_SHARE * posting_table_estimate())
+
+    def keyword_estimate(self, text: str) -> int:
+        """The planner's estimate of the postings whose document matches `text`, whatever the filters: how
+        common the words are. Cached for five minutes, like the statistics it comes from."""
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        key = f"postings:keyword-estimate:{connection.settings_dict['NAME']}:{digest}"
+        everywhere = self.model.objects.filter(search_vector=websearch(text))
+        return cache.get_or_set(key, everywhere.estimated_count, TABLE_ESTIMATE_SECONDS)
 
     def _candidates(self, ordering: Ordering, *, limit: int, dense: bool) -> list[Candidate]:
         try:
