@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.contrib.syndication",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_filters",
     "allauth",
     "allauth.account",
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "employers",
     "applicants",
 ]
+
+# Forms render with the project's templates, so a widget can use one of ours (postings/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
