@@ -38,11 +38,11 @@ from bench.common import (
     ensure_database,
     percentiles,
     process_tree_memory,
+    save_result,
 )
 
 MATCH_POSTINGS = 1_000_000  # --postings: make bench passes the largest of BENCH_SIZES
 DELIVERY_DATABASE = ("jobboard_bench_alerts", 10_000)
-RESULTS = RESULTS_DIR / "alerts.json"
 
 # What seekers type, weighted towards the common: words of the seeded titles and descriptions.
 KEYWORDS = (
@@ -504,7 +504,7 @@ def main() -> None:
         delivery = _child("delivery", DELIVERY_DATABASE, ["--emails", str(args.emails),
                                                            "--concurrency", str(args.concurrency)])  # fmt: skip
         report = {"matching": matching, "delivery": delivery}
-        RESULTS.write_text(json.dumps(report, indent=2))
+        save_result("alerts", report)
         print_table(report)
         return
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

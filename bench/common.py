@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -23,6 +24,21 @@ def database_url(name: str) -> str:
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jobboard")
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def use_bench_database(postings: int) -> str:
+    """This process's Django on `jobboard_bench_<postings>` (created and loaded if needed), with DEBUG off:
+    the production code path, no query log. Returns the database URL."""
+    os.environ["DATABASE_URL"] = ensure_database(f"jobboard_bench_{postings}", postings)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings.dev")
+    os.environ["DEBUG"] = "false"
+    return os.environ["DATABASE_URL"]
+
+
+def save_result(name: str, report: dict) -> None:
+    """A benchmark's report as bench/results/<name>.json, which the summary and the plots read."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(report, indent=2))
 
 
 def ensure_database(name: str, postings: int) -> str:

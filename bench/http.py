@@ -48,12 +48,12 @@ from urllib.parse import urlencode
 
 from bench.common import (
     BASE_DIR,
-    RESULTS_DIR,
     celery_worker_with_sink,
     child_pids,
     ensure_database,
     free_port,
     process_tree_memory,
+    save_result,
 )
 
 LUA = BASE_DIR / "bench" / "wrk.lua"
@@ -410,8 +410,7 @@ def main() -> None:
     database = ensure_database(f"jobboard_bench_{args.postings}", args.postings)
     print(f"HTTP load at {args.postings:,} postings ...", flush=True)
     report = measure(args.postings, database)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / f"http-{args.postings}.json").write_text(json.dumps(report, indent=2))
+    save_result(f"http-{args.postings}", report)
     print_table(report)
 
 

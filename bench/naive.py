@@ -27,7 +27,7 @@ import sys
 import time
 from decimal import Decimal
 
-from bench.common import BASE_DIR, RESULTS_DIR, ensure_database, percentiles
+from bench.common import BASE_DIR, percentiles, save_result, use_bench_database
 
 SORTS = ["newest", "pay"]
 PER_CLASS = int(os.environ.get("BENCH_NAIVE_PER_CLASS", "8"))
@@ -189,12 +189,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postings", type=int, default=10_000)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = ensure_database(f"jobboard_bench_{args.postings}", args.postings)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings.dev")
-    os.environ["DEBUG"] = "false"
+    use_bench_database(args.postings)
     report = measure(args.postings)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / f"naive-{args.postings}.json").write_text(json.dumps(report, indent=2))
+    save_result(f"naive-{args.postings}", report)
     print_table(report)
 
 

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-from bench.common import RESULTS_DIR, ensure_database, percentiles
+from bench.common import BASE_DIR, RESULTS_DIR, percentiles, save_result, use_bench_database
 
 KEYWORD_CLASSES = {
     "common words": ["pharmacy technician", "technician", "pharmacy"],
@@ -164,14 +164,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postings", type=int, default=10_000)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = ensure_database(f"jobboard_bench_{args.postings}", args.postings)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings.dev")
-    os.environ["DEBUG"] = "false"  # the production code path: no query log, no debug toolbar
+    use_bench_database(args.postings)
     os.environ["ANONYMOUS_CACHE_SECONDS"] = "0"  # the search, not the page cache: bench/http.py measures both
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     report = measure(args.postings)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / f"search-{args.postings}.json").write_text(json.dumps(report, indent=2))
+    save_result(f"search-{args.postings}", report)
     print_table(report)
     explained = explain_slowest(report)
     (RESULTS_DIR / f"explain-{args.postings}.txt").write_text(explained)
@@ -179,5 +176,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(RESULTS_DIR.parent.parent))
+    sys.path.insert(0, str(BASE_DIR))
     main()

@@ -146,14 +146,16 @@ class PostingFilter(django_filters.FilterSet):
 
     @property
     def keywords(self) -> str:
-        return (self.form.cleaned_data.get("q") or "") if self.is_bound else ""
+        if not self.is_bound:
+            return ""
+        self.errors  # noqa: B018 - validates the form, which the keywords are read from
+        return self.form.cleaned_data.get("q") or ""
 
     @cached_property
     def matches(self):
         """Every posting the search finds, unsorted: what job alerts are checked against. The results page
         takes its candidates from the same filters and keywords (`candidates`)."""
-        filtered = self.filtered  # validates the form, which the keywords are read from
-        return filtered.search(self.keywords) if self.keywords else filtered
+        return self.filtered.search(self.keywords) if self.keywords else self.filtered
 
     def _filtered(self, queryset):
         data = self.form.cleaned_data
@@ -211,10 +213,9 @@ class PostingFilter(django_filters.FilterSet):
     def candidates(self) -> list[Candidate]:
         """The first RESULT_BOUND + 1 results in `ordering`: the total (up to the bound), the facet counts and
         the page all come from this one query."""
-        filtered = self.filtered  # validates the form, which the keywords are read from
-        return filtered.top_candidates(self.ordering, limit=RESULT_BOUND + 1, text=self.keywords)
+        return self.filtered.top_candidates(self.ordering, limit=RESULT_BOUND + 1, text=self.keywords)
 
-    @property
+    @cached_property
     def candidate_ids(self) -> list[int]:
         return [candidate.id for candidate in self.candidates]
 
@@ -224,7 +225,7 @@ class PostingFilter(django_filters.FilterSet):
         (ranking reads each whole document); every other sort is the candidates' own order."""
         if self.sort_in_force == "relevance":
             ranked = self.queryset.filter(pk__in=self.candidate_ids[:RANK_CANDIDATES])
-            return list(ranked.ranked(self.form.cleaned_data["q"]).values_list("pk", flat=True))
+            return list(ranked.ranked(self.keywords).values_list("pk", flat=True))
         return self.candidate_ids[:RESULT_BOUND]
 
     @property

@@ -250,9 +250,13 @@ class PostingQuerySet(models.QuerySet):
             for rank, group in enumerate(groups)
         ]
         picked = parts[0].union(*parts[1:], all=True).order_by("group", "-published_at", "-pk")[:limit]
-        ids = [row["pk"] for row in picked]
-        rows = self.filter(pk__in=ids).in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]  # one closed between the two queries is left out
+        return self.in_order([row["pk"] for row in picked])
+
+    def in_order(self, ids: list[int]) -> list:
+        """The rows with these ids, in the order of the ids, in one query; an id no longer in this queryset
+        (a posting closed since its id was read) is left out."""
+        rows = self.in_bulk(ids) if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
 
     # -- Search ---------------------------------------------------------------------------------
 
@@ -348,8 +352,8 @@ class PostingQuerySet(models.QuerySet):
             candidates = gathered.filter(window[0])._candidates(ordering, limit=limit, dense=False)
             if len(candidates) >= limit:
                 return candidates
-            # The matches are sparser at the front than estimated (pay and place go together, say): a window
-            # as much larger as that one held too few, when it stays small.
+            # The matches are sparser at the front than estimated (pay goes with place, say): a window as much
+            # larger as that one held too few, while it stays small.
             share = window[1] * WINDOW_RETRY_MARGIN * limit / max(len(candidates), 1)
             window = window_front(ordering, share=share, most=WINDOW_RETRY_MAX_SHARE)
             if window is not None:

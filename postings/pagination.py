@@ -33,7 +33,8 @@ class BoundedPaginator(Paginator):
 
 
 class RowsByIds(Sequence):
-    """The rows of `queryset` with the given ids, in the order of the ids, read a slice at a time.
+    """The rows of a PostingQuerySet with the given ids, in the order of the ids, read a slice at a time
+    (`in_order`).
 
     A search knows its results' order from their ids (PostingFilter.result_ids), so a page or a feed reads
     only its own 20 rows, by primary key, instead of reading and sorting every candidate to keep 20.
@@ -50,9 +51,7 @@ class RowsByIds(Sequence):
         if not isinstance(index, slice):
             position = range(len(self))[index]  # a negative index counts from the end; IndexError beyond
             return self[position : position + 1][0]
-        ids = self.ids[index]
-        rows = self.queryset.in_bulk(ids) if ids else {}
-        return [rows[pk] for pk in ids if pk in rows]  # one closed since the ids were read is left out
+        return self.queryset.in_order(self.ids[index])
 
     def __iter__(self):
         return iter(self[:])
