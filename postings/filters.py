@@ -15,9 +15,10 @@ import django_filters
 import pycountry
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 
 from .geo import to_km
-from .managers import BY_DISTANCE, BY_PAY, NEWEST, RANK_CANDIDATES, Candidate
+from .managers import BY_DISTANCE, BY_PAY, NEWEST, RANK_CANDIDATES, Candidate, nearby_facets
 from .models import HOURS_PER_YEAR, Arrangement, EmploymentType, Experience, Place, Posting, Setting, Shift
 from .pagination import RESULT_BOUND, RowsByIds
 
@@ -184,10 +185,8 @@ class PostingFilter(django_filters.FilterSet):
             queryset = queryset.in_place(
                 country=data.get("country") or "", region=data.get("region") or "", city=data.get("city") or ""
             )
-        place = data.get("place")
-        if place is not None:
-            radius_km = to_km(float(data.get("radius") or DEFAULT_RADIUS), data.get("unit") or "mi")
-            queryset = queryset.near(latitude=place.latitude, longitude=place.longitude, radius_km=radius_km)
+        if self.circle is not None:
+            queryset = queryset.near(**self.circle)
         if data.get("pay_min") is not None:
             queryset = queryset.paying_at_least(self.hourly_floor)
         if data.get("posted_within"):
@@ -213,7 +212,26 @@ class PostingFilter(django_filters.FilterSet):
     def candidates(self) -> list[Candidate]:
         """The first RESULT_BOUND + 1 results in `ordering`: the total (up to the bound), the facet counts and
         the page all come from this one query."""
-        return self.filtered.top_candidates(self.ordering, limit=RESULT_BOUND + 1, text=self.keywords)
+        return self.filtered.top_candidates(
+            self.ordering, limit=RESULT_BOUND + 1, text=self.keywords, narrowing=self.narrowing
+        )
+
+    @property
+    def circle(self) -> dict | None:
+        """The centre and radius of a distance search (`near()`'s arguments), if there is one."""
+        if not self.is_bound:
+            return None
+        self.errors  # noqa: B018 - validates the form, which the place is read from
+        place = self.form.cleaned_data.get("place")
+        if place is None:
+            return None
+        radius_km = to_km(float(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS), self.distance_unit)
+        return {"latitude": place.latitude, "longitude": place.longitude, "radius_km": radius_km}
+
+    @property
+    def narrowing(self) -> Q | None:
+        """What the search index can narrow a distance search to (see `top_candidates`)."""
+        return None if self.circle is None else nearby_facets(**self.circle)
 
     @cached_property
     def candidate_ids(self) -> list[int]:

@@ -39,16 +39,25 @@ TABLE_ESTIMATE_SECONDS = 300
 # Columns no list page shows, each kilobytes per row (the search documents are kept by triggers).
 LARGE_COLUMNS = ("description", "search_vector", "search_head")
 # A sparse search first gathers its matches among the front rows of its order: a window that should hold twice
-# the matches it needs if there are as many as estimated at most; when it holds too few, a second window sized by
-# how many it did hold, unless that would be so large that gathering every match costs about the same; and no
-# window at all when at most five times the needed matches are estimated, as gathering them all is cheap.
+# the matches it needs if there are as many as estimated at most, and at most 5 % of postings (estimates can be
+# ten times low where words and filters go together: "prior authorization" roles are mostly remote). When it
+# holds too few, the next window behind it, sized by how many the windows read did hold (each costs a scan of
+# the search index, ~10-15 ms for a phrase of common words at a million postings, and a read of its own rows),
+# up to three windows; then every match behind them. No window at all when at most five times the needed
+# matches are estimated, as gathering them all is cheap.
 WINDOW_MARGIN = 2.0
 GATHER_ALL_BELOW = 5
 WINDOW_MAX_SHARE = 0.5
 WINDOW_RETRY_MARGIN = 1.5
-WINDOW_RETRY_MAX_SHARE = 0.2
+WINDOW_RETRY_MAX_SHARE = 0.9
+WINDOW_ATTEMPTS = 3
+WINDOW_FIRST_MAX_SHARE = 0.05
 # The first sort columns a window can be a range of, with their types in PostgreSQL.
 WINDOW_COLUMNS = {"published_at": "timestamptz", "pay_max_hourly": "numeric"}
+# Facets (Posting.facets): pay buckets stop at $150/h (as in postings_facets()); a distance search lists the
+# one-degree cells of its box, up to this many (a 500-mile radius would need hundreds).
+PAY_BUCKET_TOP = 150
+MAX_CELLS = 64
 # A negation in websearch syntax: a minus that does not follow a letter or digit ("-remote", not "x-ray").
 NEGATION = re.compile(r"(?<!\w)-")
 # An alternative ("nights or weekends") and a quoted phrase in websearch syntax.
@@ -57,6 +66,15 @@ PHRASE = re.compile(r'"([^"]*)"')
 # What websearch turns into phrase operators: a quote, or words joined by punctuation ("x-ray", "i.v.").
 PHRASE_SYNTAX = re.compile(r'"|\w[^\w\s]+\w')
 PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+class Window(NamedTuple):
+    """The front of an order (`window_front`): every posting whose bucket of the order's first column (whole
+    dollars of pay, days of publication) is `first` or higher, about `share` of all postings."""
+
+    column: str
+    first: int
+    share: float
 
 
 class Candidate(NamedTuple):
@@ -112,17 +130,62 @@ def column_front_shares(column: str) -> list[tuple]:
     return cache.get_or_set(key, read, TABLE_ESTIMATE_SECONDS)
 
 
-def window_front(ordering: Ordering, *, share: float, most: float = WINDOW_MAX_SHARE) -> tuple[Q, float] | None:
-    """At least the first `share` of postings in `ordering` (descending on its first column), as a condition on
-    that column, so that every row outside sorts after every row inside, with the share it holds by the
-    statistics; None where no window helps: the order has none, or it would hold `most` of the table or more."""
+def window_front(ordering: Ordering, *, share: float, most: float = WINDOW_MAX_SHARE) -> Window | None:
+    """At least the first `share` of postings in `ordering` (descending on its first column), as a range of its
+    buckets, so that every row outside sorts after every row inside; None where no window helps: the order has
+    none, or it would hold `most` of the table or more."""
     column, direction = ordering[0]
     if column not in WINDOW_COLUMNS or not direction.startswith("DESC") or share >= most:
         return None
     for value, front in column_front_shares(column):
         if front >= share:
-            return Q(**{f"{column}__gte": value}), front
+            return Window(column, bucket(column, value), front)
     return None
+
+
+def facet(kind: str, value) -> str:
+    """One token of a posting's facets (Posting.facets, postings_facets() in migration 0016): "s:hospital"."""
+    return f"{kind}:{value}"
+
+
+def bucket(column: str, value) -> int:
+    """The facet bucket of a value of a window column: its quarter day (six hours) since the epoch (UTC), or
+    its whole dollars."""
+    if column == "published_at":
+        return math.floor(value.timestamp() / 21_600)
+    return min(max(math.floor(value), 0), PAY_BUCKET_TOP)
+
+
+def in_buckets(column: str, first: int) -> Q:
+    """Postings whose bucket of `column` is `first` or higher: one key of the search index, of as few entries as
+    can say it (a scan merges a key's entries item by item)."""
+    if column == "pay_max_hourly":
+        return Q(facets__overlap=[facet("pge", first)])
+    # Quarter days up to a day's start, then whole days, up to the day after tomorrow (postings are published
+    # now, never later).
+    end = bucket(column, timezone.now()) + 12
+    tokens, quarter = [], first
+    while quarter < end:
+        whole_day = quarter % 4 == 0 and quarter + 4 <= end
+        tokens.append(facet("d", quarter // 4) if whole_day else facet("q", quarter))
+        quarter += 4 if whole_day else 1
+    return Q(facets__overlap=tokens)
+
+
+def nearby_facets(*, latitude: float, longitude: float, radius_km: float) -> Q | None:
+    """Where the postings `near()` finds must be, as one key of the search index: in a one-degree cell of the
+    radius's box, or remote. None for a box of so many cells that listing them would cost more than it saves.
+
+    Not part of `near()` itself: PostgreSQL would count the radius twice in its estimates (the cells, then the
+    exact distance), ten times too few matches for "prior authorization" near Austin, and choose to gather them
+    all. `top_candidates` narrows its gatherings with it instead."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+    latitudes = range(math.floor(min_lat), math.floor(max_lat) + 1)
+    longitudes = range(math.floor(min_lon), math.floor(max_lon) + 1)
+    if len(latitudes) * len(longitudes) > MAX_CELLS:
+        return None
+    cells = [facet("g", f"{lat}:{lon}") for lat in latitudes for lon in longitudes]
+    return Q(facets__overlap=[*cells, facet("a", "remote")])
 
 
 def websearch(text: str) -> SearchQuery:
@@ -171,17 +234,21 @@ class PostingQuerySet(models.QuerySet):
     def in_region(self, region: str) -> PostingQuerySet:
         return self.filter(region=region)
 
+    def with_facet(self, kind: str, *values) -> PostingQuerySet:
+        """Postings with any of these values of a facet ("s", "hospital", "clinic"): one key of the search index."""
+        return self.filter(facets__overlap=[facet(kind, value) for value in values])
+
     def in_city(self, city: str) -> PostingQuerySet:
         return self.filter(city__iexact=city)
 
     def with_setting(self, *settings: str) -> PostingQuerySet:
-        return self.filter(setting__in=settings)
+        return self.with_facet("s", *settings)
 
     def with_employment_type(self, *types: str) -> PostingQuerySet:
-        return self.filter(employment_types__overlap=list(types))
+        return self.with_facet("e", *types)
 
     def with_shift(self, *shifts: str) -> PostingQuerySet:
-        return self.filter(shifts__overlap=list(shifts))
+        return self.with_facet("sh", *shifts)
 
     def for_employer(self, employer) -> PostingQuerySet:
         return self.filter(employer=employer)
@@ -324,7 +391,9 @@ class PostingQuerySet(models.QuerySet):
         bound = max(estimate, self.search(rewritten).estimated_count())
         return round(math.sqrt(estimate * bound)), bound
 
-    def top_candidates(self, ordering: Ordering, *, limit: int, text: str = "") -> list[Candidate]:
+    def top_candidates(
+        self, ordering: Ordering, *, limit: int, text: str = "", narrowing: Q | None = None
+    ) -> list[Candidate]:
         """The first `limit` postings in `ordering` that match `text` (none: every posting of this queryset), in
         that order, each with what the facet counts need: the one query of a search that reads many rows, so
         that the total, the facets and the page then work on these alone.
@@ -336,39 +405,52 @@ class PostingQuerySet(models.QuerySet):
         only among the rows at the front of `ordering` (`window_front`), in a window that should hold enough
         of them: exact whenever it does, since every row behind sorts after them. Sorted by distance, the
         window is the radius: remote roles, which have no distance, sort after it.
+
+        `narrowing`: a condition every posting of this queryset meets already, which a gathering adds so that the
+        search index narrows to it (`nearby_facets`), but which estimates must not count twice.
         """
         if ordering[0][0] == "distance_km":  # no index walks in distance order: always a gathering
-            gathered = self._gathering(text)
+            gathered = self._gathering(text, narrowing)
             nearby = gathered.filter(within_radius=True)._candidates(ordering, limit=limit, dense=False)
             return nearby if len(nearby) >= limit else gathered._candidates(ordering, limit=limit, dense=False)
         likely, most = self.search_estimates(text) if text else (self.estimated_count(),) * 2
         if likely >= max(DENSE_MIN_ROWS, DENSE_SHARE * posting_table_estimate()):
             matches = self.search(text) if text else self
             return matches._candidates(ordering, limit=limit, dense=True)
-        gathered = self._gathering(text)
-        # A window sized for the most matches there may be; none when even those are few to gather.
-        window = window_front(ordering, share=WINDOW_MARGIN * limit / max(most, 1))
-        if window is not None and most >= GATHER_ALL_BELOW * limit:
-            candidates = gathered.filter(window[0])._candidates(ordering, limit=limit, dense=False)
+        gathered = self._gathering(text, narrowing)
+        if most < GATHER_ALL_BELOW * limit:  # even the most matches there may be are few to gather
+            return gathered._candidates(ordering, limit=limit, dense=False)
+        # A window sized for the most matches there may be; while the windows read hold too few (pay goes with
+        # place, say), the next window, behind them, as much larger as they held too few. Each reads only its
+        # own rows, as the search index narrows to its buckets.
+        candidates: list[Candidate] = []
+        read = None  # the first bucket of the windows read
+        window = window_front(ordering, share=min(WINDOW_MARGIN * limit / max(most, 1), WINDOW_FIRST_MAX_SHARE))
+        for _ in range(WINDOW_ATTEMPTS):
+            if window is None or (read is not None and window.first >= read):
+                break
+            behind = gathered.filter(in_buckets(window.column, window.first))
+            if read is not None:  # the rows of the windows read are tested out, not read again from the index
+                behind = behind.exclude(in_buckets(window.column, read))
+            candidates += behind._candidates(ordering, limit=limit - len(candidates), dense=False)
             if len(candidates) >= limit:
                 return candidates
-            # The matches are sparser at the front than estimated (pay goes with place, say): a window as much
-            # larger as that one held too few, while it stays small.
-            share = window[1] * WINDOW_RETRY_MARGIN * limit / max(len(candidates), 1)
+            read = window.first
+            share = window.share * WINDOW_RETRY_MARGIN * limit / max(len(candidates), 1)
             window = window_front(ordering, share=share, most=WINDOW_RETRY_MAX_SHARE)
-            if window is not None:
-                candidates = gathered.filter(window[0])._candidates(ordering, limit=limit, dense=False)
-                if len(candidates) >= limit:
-                    return candidates
-        return gathered._candidates(ordering, limit=limit, dense=False)
+        if read is not None:  # every match behind the windows
+            gathered = gathered.exclude(in_buckets(ordering[0][0], read))
+        return candidates + gathered._candidates(ordering, limit=limit - len(candidates), dense=False)
 
-    def _gathering(self, text: str) -> PostingQuerySet:
+    def _gathering(self, text: str, narrowing: Q | None = None) -> PostingQuerySet:
         """The matches of `text`, to be gathered through the indexes (`search(gathering=True)`); except for
         words in most postings ("technician"), which PostgreSQL tests row by row rather than through their
         index, and then the head, in the row, is best tested first."""
+        narrowed = self if narrowing is None else self.filter(narrowing)
         if not text:
-            return self
-        return self.search(text, gathering=self.keyword_estimate(text) < COMMON_SHARE * posting_table_estimate())
+            return narrowed
+        gathering = self.keyword_estimate(text) < COMMON_SHARE * posting_table_estimate()
+        return narrowed.search(text, gathering=gathering)
 
     def keyword_estimate(self, text: str) -> int:
         """The planner's estimate of the postings whose document matches `text`, whatever the filters: how
@@ -420,26 +502,30 @@ class PostingQuerySet(models.QuerySet):
 
     def in_place(self, *, country: str = "", region: str = "", city: str = "") -> PostingQuerySet:
         """On-site and hybrid roles in the place; remote roles hiring anywhere in its country come along."""
-        here = Q()
+        remote_country = country or (region.split("-", 1)[0] if region else "")
+        remote = facet("remote", remote_country) if remote_country else facet("a", "remote")
+        if not city:  # a state or a country: one key of the search index ("r:US-TX" or "remote:US")
+            if region and country and not region.startswith(f"{country}-"):
+                return self.filter(facets__contains=[remote])  # no place is in both: only the remote roles
+            return self.filter(facets__overlap=[facet("r", region) if region else facet("c", country), remote])
+        here = Q(city__iexact=city)
         if country:
             here &= Q(country=country)
         if region:
             here &= Q(region=region)
-        if city:
-            here &= Q(city__iexact=city)
-        remote_country = country or (region.split("-", 1)[0] if region else "")
-        remote = Q(arrangement="remote", country=remote_country) if remote_country else Q(arrangement="remote")
-        return self.filter(here | remote)
+        return self.filter(here | Q(facets__contains=[remote]))
 
     def with_experience(self, *levels: str) -> PostingQuerySet:
-        return self.filter(experience__in=levels)
+        return self.with_facet("x", *levels)
 
     def with_arrangement(self, *arrangements: str) -> PostingQuerySet:
-        return self.filter(arrangement__in=arrangements)
+        return self.with_facet("a", *arrangements)
 
     def paying_at_least(self, hourly: Decimal) -> PostingQuerySet:
-        """The top of the range reaches the floor; yearly pay counts as hourly over 2,080 hours."""
-        return self.filter(pay_max_hourly__gte=hourly)
+        """The top of the range reaches the floor; yearly pay counts as hourly over 2,080 hours. A floor of whole
+        dollars is exactly a set of pay buckets (one key of the search index); cents are then tested exactly."""
+        buckets = self.filter(in_buckets("pay_max_hourly", bucket("pay_max_hourly", hourly)))
+        return buckets if hourly == math.floor(hourly) <= PAY_BUCKET_TOP else buckets.filter(pay_max_hourly__gte=hourly)
 
     def posted_within(self, days: int) -> PostingQuerySet:
         return self.filter(published_at__gte=timezone.now() - timedelta(days=days))

@@ -19,13 +19,11 @@ from tests.factories import PublishedPostingFactory
 pytestmark = pytest.mark.django_db
 
 INDEXES = [
-    "posting_search_vector",
+    "posting_search",
     "posting_search_head",
     "posting_status_published",
     "posting_region_status",
     "posting_coordinates",
-    "posting_employment_types",
-    "posting_shifts",
     "posting_remote_newest",
     "posting_city_upper",
     "posting_pay_sort",

@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from postings.filters import PostingFilter
-from postings.managers import BY_PAY, NEWEST, column_front_shares, window_front
+from postings.managers import BY_PAY, NEWEST, column_front_shares, in_buckets, window_front
 from postings.models import Posting
 from tests.factories import PublishedPostingFactory
 
@@ -37,14 +38,14 @@ def postings():
 def test_statistics_give_the_share_of_postings_in_front_of_a_value(postings):
     shares = column_front_shares("published_at")
     assert shares[0][0] >= shares[-1][0]  # highest first
-    newest_tenth, share = window_front(NEWEST, share=0.1)
-    assert share >= 0.1
-    in_window = Posting.objects.filter(newest_tenth).count()
+    newest_tenth = window_front(NEWEST, share=0.1)
+    assert newest_tenth.share >= 0.1
+    in_window = Posting.objects.filter(in_buckets("published_at", newest_tenth.first)).count()
     assert 6 <= in_window <= 30  # about 12 of 120, by a histogram of so few rows
 
     assert window_front(NEWEST, share=0.6) is None  # most of the table: no window
-    pay_window, _ = window_front(BY_PAY, share=0.2)
-    assert Posting.objects.filter(pay_window).count() >= 0.2 * 120 * 0.5
+    pay_window = window_front(BY_PAY, share=0.2)
+    assert Posting.objects.filter(in_buckets("pay_max_hourly", pay_window.first)).count() >= 0.2 * 120 * 0.5
 
 
 @pytest.mark.parametrize(
@@ -69,8 +70,8 @@ def test_a_window_too_small_falls_back_to_every_match(postings):
     """Statistics older than the rows: the window finds fewer than asked, so all matches are gathered."""
     filterset = PostingFilter(QueryDict("q=technician"), queryset=Posting.objects.open())
     matches = filterset.matches
-    front, _ = window_front(NEWEST, share=0.05)
-    assert matches.filter(front).count() < 40
+    front = window_front(NEWEST, share=0.05)
+    assert matches.filter(in_buckets("published_at", front.first)).count() < 40
 
     first = filterset.filtered.top_candidates(NEWEST, limit=40, text=filterset.keywords)
     assert first == matches._candidates(NEWEST, limit=40, dense=False)
@@ -110,3 +111,20 @@ def test_a_phrase_is_estimated_between_the_planners_guess_and_its_rarest_word(po
     # An alternative or a negation is not bounded by a word of the phrase: the planner's estimate stands.
     for text in ['"prior authorization" or clerk', '"prior authorization" -clerk', "prior authorization"]:
         assert base.search_estimates(text) == (base.search(text).estimated_count(),) * 2
+
+
+@pytest.mark.parametrize("margin", [0.02, 0.3, 2.0])
+@pytest.mark.parametrize("params", ["q=technician", "q=technician&sort=pay", "sort=pay", "q=%22iv+room%22"])
+def test_windows_read_one_behind_another_give_the_walks_ids(postings, monkeypatch, params, margin):
+    """Windows far too small for the matches: each next one reads only the rows behind those read, up to
+    WINDOW_ATTEMPTS, then every match behind them; together, exactly the first matches in order."""
+    monkeypatch.setattr("postings.managers.WINDOW_MARGIN", margin)
+    monkeypatch.setattr("postings.managers.GATHER_ALL_BELOW", 0)
+    filterset = PostingFilter(QueryDict(params), queryset=Posting.objects.open())
+    walked = filterset.matches._candidates(filterset.ordering, limit=60, dense=True)
+    with CaptureQueriesContext(connection) as captured:
+        found = filterset.filtered.top_candidates(filterset.ordering, limit=60, text=filterset.keywords)
+
+    assert found == walked
+    statements = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT m.id")]
+    assert len(statements) >= (2 if margin < 0.1 else 1)  # a window too small, then more behind it

@@ -59,7 +59,7 @@ def validate(data, employer=None):
 def test_every_model_field_an_employer_sets_is_on_the_form():
     on_form = {name for _, _, names in FIELDSETS for name in names}
     managed = {"id", "employer", "created_by", "slug", "latitude", "longitude", "pay_max_hourly"}
-    managed |= {"search_vector", "search_head", "requires_no_credential"}
+    managed |= {"search_vector", "search_head", "facets", "requires_no_credential"}
     managed |= {"status", "published_at", "expires_at", "created_at", "updated_at", "view_count"}
     model_fields = {f.name for f in Posting._meta.get_fields() if f.concrete}
     assert model_fields - managed == on_form
