@@ -70,7 +70,7 @@ PUNCTUATION = re.compile(r"[^\w\s]")
 
 class Window(NamedTuple):
     """The front of an order (`window_front`): every posting whose bucket of the order's first column (whole
-    dollars of pay, days of publication) is `first` or higher, about `share` of all postings."""
+    dollars of pay, quarter days of publication) is `first` or higher, about `share` of all postings."""
 
     column: str
     first: int
@@ -234,12 +234,12 @@ class PostingQuerySet(models.QuerySet):
     def in_region(self, region: str) -> PostingQuerySet:
         return self.filter(region=region)
 
+    def in_city(self, city: str) -> PostingQuerySet:
+        return self.filter(city__iexact=city)
+
     def with_facet(self, kind: str, *values) -> PostingQuerySet:
         """Postings with any of these values of a facet ("s", "hospital", "clinic"): one key of the search index."""
         return self.filter(facets__overlap=[facet(kind, value) for value in values])
-
-    def in_city(self, city: str) -> PostingQuerySet:
-        return self.filter(city__iexact=city)
 
     def with_setting(self, *settings: str) -> PostingQuerySet:
         return self.with_facet("s", *settings)
