@@ -216,7 +216,7 @@ class PostingFilter(django_filters.FilterSet):
             self.ordering, limit=RESULT_BOUND + 1, text=self.keywords, narrowing=self.narrowing
         )
 
-    @property
+    @cached_property
     def circle(self) -> dict | None:
         """The centre and radius of a distance search (`near()`'s arguments), if there is one."""
         if not self.is_bound:

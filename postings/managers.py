@@ -72,7 +72,6 @@ class Window(NamedTuple):
     """The front of an order (`window_front`): every posting whose bucket of the order's first column (whole
     dollars of pay, quarter days of publication) is `first` or higher, about `share` of all postings."""
 
-    column: str
     first: int
     share: float
 
@@ -139,7 +138,7 @@ def window_front(ordering: Ordering, *, share: float, most: float = WINDOW_MAX_S
         return None
     for value, front in column_front_shares(column):
         if front >= share:
-            return Window(column, bucket(column, value), front)
+            return Window(bucket(column, value), front)
     return None
 
 
@@ -424,14 +423,15 @@ class PostingQuerySet(models.QuerySet):
         # place, say), the next window, behind them, as much larger as they held too few. Each reads only its
         # own rows, as the search index narrows to its buckets.
         candidates: list[Candidate] = []
+        window_column = ordering[0][0]
         read = None  # the first bucket of the windows read
         window = window_front(ordering, share=min(WINDOW_MARGIN * limit / max(most, 1), WINDOW_FIRST_MAX_SHARE))
         for _ in range(WINDOW_ATTEMPTS):
             if window is None or (read is not None and window.first >= read):
                 break
-            behind = gathered.filter(in_buckets(window.column, window.first))
+            behind = gathered.filter(in_buckets(window_column, window.first))
             if read is not None:  # the rows of the windows read are tested out, not read again from the index
-                behind = behind.exclude(in_buckets(window.column, read))
+                behind = behind.exclude(in_buckets(window_column, read))
             candidates += behind._candidates(ordering, limit=limit - len(candidates), dense=False)
             if len(candidates) >= limit:
                 return candidates
@@ -439,7 +439,7 @@ class PostingQuerySet(models.QuerySet):
             share = window.share * WINDOW_RETRY_MARGIN * limit / max(len(candidates), 1)
             window = window_front(ordering, share=share, most=WINDOW_RETRY_MAX_SHARE)
         if read is not None:  # every match behind the windows
-            gathered = gathered.exclude(in_buckets(ordering[0][0], read))
+            gathered = gathered.exclude(in_buckets(window_column, read))
         return candidates + gathered._candidates(ordering, limit=limit - len(candidates), dense=False)
 
     def _gathering(self, text: str, narrowing: Q | None = None) -> PostingQuerySet:
@@ -506,14 +506,14 @@ class PostingQuerySet(models.QuerySet):
         remote = facet("remote", remote_country) if remote_country else facet("a", "remote")
         if not city:  # a state or a country: one key of the search index ("r:US-TX" or "remote:US")
             if region and country and not region.startswith(f"{country}-"):
-                return self.filter(facets__contains=[remote])  # no place is in both: only the remote roles
+                return self.filter(facets__overlap=[remote])  # no place is in both: only the remote roles
             return self.filter(facets__overlap=[facet("r", region) if region else facet("c", country), remote])
         here = Q(city__iexact=city)
         if country:
             here &= Q(country=country)
         if region:
             here &= Q(region=region)
-        return self.filter(here | Q(facets__contains=[remote]))
+        return self.filter(here | Q(facets__overlap=[remote]))
 
     def with_experience(self, *levels: str) -> PostingQuerySet:
         return self.with_facet("x", *levels)
