@@ -235,7 +235,7 @@ class PostingFilter(django_filters.FilterSet):
 
     @cached_property
     def candidate_ids(self) -> list[int]:
-        return [candidate.id for candidate in self.candidates]
+        return [pk for pk, _, _ in self.candidates]
 
     @cached_property
     def result_ids(self) -> list[int]:
@@ -252,8 +252,8 @@ class PostingFilter(django_filters.FilterSet):
         RESULT_BOUND results, lower bounds ("150+") beyond, as exact counts of a common word at a million
         postings would read every match. Counted from the candidates already read (at most RESULT_BOUND)."""
         first = self.candidates[:RESULT_BOUND]
-        settings = Counter(candidate.setting for candidate in first)
-        types = Counter(kind for candidate in first for kind in candidate.employment_types)
+        settings = Counter(setting for _, setting, _ in first)
+        types = Counter(kind for _, _, kinds in first for kind in kinds)
         return {
             "setting": {value: settings[value] for value in Setting.values},
             "employment_type": {value: types[value] for value in EmploymentType.values},
