@@ -93,7 +93,3 @@ class DecisionMessageAdmin(admin.ModelAdmin):
     list_display = ["__str__", "employer", "kind", "updated_at"]
     list_filter = ["kind"]
     raw_id_fields = ["employer", "updated_by"]
-
-
-# Job alerts (issue 6): registers Alert and AlertDelivery.
-from . import alert_admin  # noqa: E402, F401

@@ -173,7 +173,7 @@ def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_p
     from django.db import connection
     from django.http import QueryDict
 
-    from applicants.alert_matching import alert_criteria, alert_match_keys, alert_name, database_upper
+    from alerts.matching import alert_criteria, alert_match_keys, alert_name, database_upper
     from postings.filters import PostingFilter
     from postings.models import Posting
 
@@ -219,9 +219,9 @@ def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_p
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY applicants_alert ({', '.join(ALERT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+            f"COPY alerts_alert ({', '.join(ALERT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
         )
-        cursor.execute("ANALYZE applicants_alert")
+        cursor.execute("ANALYZE alerts_alert")
         # Rows inserted at once wait in the GIN index's pending list until autovacuum folds them in; a board
         # whose alerts arrive one by one is in that folded state, so the benchmark starts from it too.
         cursor.execute("SELECT gin_clean_pending_list('alert_match_keys')")
@@ -289,8 +289,8 @@ def measure_matching(*, alerts: int, new_postings: int, sizes: list[int]) -> dic
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from applicants import alert_services
-    from applicants.models import AlertDelivery
+    from alerts import services as alert_services
+    from alerts.models import AlertDelivery
     from postings.models import Posting
 
     report: dict = {"new_postings": new_postings, "sizes": {}, "postings": Posting.objects.count()}
@@ -311,18 +311,18 @@ def measure_matching(*, alerts: int, new_postings: int, sizes: list[int]) -> dic
                 savepoint = transaction.savepoint()
                 with connection.cursor() as cursor:  # only the first `size` alerts are due
                     cursor.execute(
-                        "UPDATE applicants_alert SET next_digest_at = %s WHERE id > (SELECT min(id) + %s - 1 "
-                        "FROM applicants_alert)",
+                        "UPDATE alerts_alert SET next_digest_at = %s WHERE id > (SELECT min(id) + %s - 1 "
+                        "FROM alerts_alert)",
                         [now + timedelta(days=1), size],
                     )
-                    cursor.execute("ANALYZE applicants_alert")
+                    cursor.execute("ANALYZE alerts_alert")
                 started = time.perf_counter()
                 matched_alerts = alert_services.alerts_match_due(frequency="daily", now=match_at, enqueue=False)
                 seconds = time.perf_counter() - started
                 rows = AlertDelivery.objects.count()
                 with connection.cursor() as cursor:  # every match, listed or only counted by its digest
                     cursor.execute("SELECT coalesce(sum(n), 0) FROM (SELECT max(run_matches) AS n "
-                                   "FROM applicants_alertdelivery GROUP BY alert_id) runs")  # fmt: skip
+                                   "FROM alerts_alertdelivery GROUP BY alert_id) runs")  # fmt: skip
                     matches = int(cursor.fetchone()[0])
                 report["sizes"][str(size)] = {
                     "seconds": round(seconds, 2),
@@ -359,7 +359,7 @@ def _alert_tables_compact() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM FULL applicants_alertdelivery, applicants_alertpostingmatch, applicants_alert")
+        cursor.execute("VACUUM FULL alerts_alertdelivery, alerts_alertpostingmatch, alerts_alert")
 
 
 # -- Delivery through a real worker -------------------------------------------------------------------------
@@ -373,9 +373,9 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from applicants import alert_services
-    from applicants.alert_matching import alert_match_keys
-    from applicants.models import Alert, AlertDelivery
+    from alerts import services as alert_services
+    from alerts.matching import alert_match_keys
+    from alerts.models import Alert, AlertDelivery
     from jobboard.celery import app as celery_app
 
     _delivery_reset()
@@ -425,7 +425,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
 def criteria_for_everything():
     from django.http import QueryDict
 
-    from applicants.alert_matching import alert_criteria
+    from alerts.matching import alert_criteria
     from postings.filters import PostingFilter
     from postings.models import Posting
 
@@ -439,7 +439,7 @@ def _delivery_reset() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE applicants_alertdelivery, applicants_alertpostingmatch, applicants_alert")
+        cursor.execute("TRUNCATE alerts_alertdelivery, alerts_alertpostingmatch, alerts_alert")
         cursor.execute("DELETE FROM postings_credentialrequirement r USING postings_posting p "
                        "WHERE r.posting_id = p.id AND p.reference LIKE 'alert-bench-%%'")  # fmt: skip
         cursor.execute("DELETE FROM postings_posting WHERE reference LIKE 'alert-bench-%%'")

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("applicants.urls")),
     path("", include("postings.urls")),
     path("employers/", include("employers.urls")),
-    path("alerts/", include("applicants.alert_urls")),
+    path("alerts/", include("alerts.urls")),
     # Before the dashboard's include, so its patterns can never shadow these.
     path("employer/applicants/", include("applicants.urls_review")),
     path("employer/", include("employers.urls_dashboard")),

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from redis import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from applicants.alert_tasks import alerts_match_posting_task
+from alerts.tasks import alerts_match_posting_task
 from employers.models import EmployerMember
 from jobboard.mail import email_send
 from jobboard.slugs import first_free_slug

@@ -8,7 +8,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import applicants.models
+import jobboard.fields
 
 
 class Migration(migrations.Migration):
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                                 models.F("keywords"), config="english", search_type="websearch"
                             ),
                         ),
-                        output_field=applicants.models.TsQueryField(null=True),
+                        output_field=jobboard.fields.TsQueryField(null=True),
                     ),
                 ),
                 ("country", models.CharField(blank=True, max_length=2)),

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "postings",
     "employers",
     "applicants",
+    "alerts",
+    "demo",
 ]
 
 # Forms render with the project's templates, so a widget can use one of ours (postings/widgets/).
@@ -162,25 +164,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60,
     },
     "purge-application-resumes": {"task": "applicants.tasks.application_resumes_purge_task", "schedule": 24 * 60 * 60},
-    # Job alerts (issue 6). Digests run hourly and match only the alerts whose own day or week is up; the
+    # Job alerts. Digests run hourly and match only the alerts whose own day or week is up; the
     # instant entry is a safety net behind the task each publish enqueues; the ledger makes reruns harmless.
     "alerts-instant": {
-        "task": "applicants.alert_tasks.alerts_match_due_task",
+        "task": "alerts.tasks.alerts_match_due_task",
         "schedule": 5 * 60,
         "kwargs": {"frequency": "instant"},
     },
     "alerts-daily": {
-        "task": "applicants.alert_tasks.alerts_match_due_task",
+        "task": "alerts.tasks.alerts_match_due_task",
         "schedule": 60 * 60,
         "kwargs": {"frequency": "daily"},
     },
     "alerts-weekly": {
-        "task": "applicants.alert_tasks.alerts_match_due_task",
+        "task": "alerts.tasks.alerts_match_due_task",
         "schedule": 60 * 60,
         "kwargs": {"frequency": "weekly"},
     },
-    "alerts-deliver-pending": {"task": "applicants.alert_tasks.alerts_deliver_pending_task", "schedule": 2 * 60},
-    "alerts-purge": {"task": "applicants.alert_tasks.alerts_purge_task", "schedule": 24 * 60 * 60},
+    "alerts-deliver-pending": {"task": "alerts.tasks.alerts_deliver_pending_task", "schedule": 2 * 60},
+    "alerts-purge": {"task": "alerts.tasks.alerts_purge_task", "schedule": 24 * 60 * 60},
 }
 
 POSTING_DEFAULT_DAYS = 30
@@ -244,4 +246,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CELERY_IMPORTS = ("jobboard.tasks",)
-CELERY_IMPORTS += ("applicants.alert_tasks",)  # job alerts (issue 6): not named tasks.py, so not autodiscovered

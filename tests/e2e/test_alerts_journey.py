@@ -11,10 +11,10 @@ from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 from django.db import transaction
 
-from applicants import alert_services
-from applicants.models import Alert, AlertDelivery
+from alerts import services as alert_services
+from alerts.models import Alert, AlertDelivery
 from postings.services import posting_publish
-from tests.applicants.alerts_support import make_alert
+from tests.alerts.alerts_support import make_alert
 from tests.e2e.support import PASSWORD
 from tests.factories import EmployerFactory, PendingPostingFactory, PublishedPostingFactory, UserFactory
 

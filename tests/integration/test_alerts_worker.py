@@ -25,13 +25,13 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from applicants import alert_services
-from applicants.alert_tasks import alerts_deliver_pending_task, alerts_deliver_task, alerts_match_due_task
-from applicants.models import Alert, AlertDelivery
+from alerts import services as alert_services
+from alerts.models import Alert, AlertDelivery
+from alerts.tasks import alerts_deliver_pending_task, alerts_deliver_task, alerts_match_due_task
 from jobboard.celery import app as celery_app
 from jobboard.mail import email_send
 from postings.services import posting_publish
-from tests.applicants.alerts_support import make_alert
+from tests.alerts.alerts_support import make_alert
 from tests.factories import PendingPostingFactory, PublishedPostingFactory
 from tests.integration.conftest import BASE_DIR, SmtpSink, _test_database_url
 

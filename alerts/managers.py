@@ -1,6 +1,6 @@
 """Every read of job alerts and their delivery ledger, as chainable QuerySet methods.
 
-The matching itself (which postings an alert gets) is one set-based statement in `alert_matching.py`.
+The matching itself (which postings an alert gets) is one set-based statement in `matching.py`.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from applicants import alert_services as services
-from applicants.models import Alert
+from alerts import services
+from alerts.models import Alert
 from tests.factories import PublishedPostingFactory, UserFactory
 
 from .alerts_support import criteria_for, make_alert
@@ -296,7 +296,7 @@ def test_no_parameter_field_or_token_makes_a_500(garbage_client, params, fields,
 def test_the_admin_shows_alerts_by_status_and_deliveries_per_day(client):
     from django.utils import timezone
 
-    from applicants.models import AlertDelivery
+    from alerts.models import AlertDelivery
 
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
@@ -305,11 +305,11 @@ def test_the_admin_shows_alerts_by_status_and_deliveries_per_day(client):
     posting = PublishedPostingFactory()
     AlertDelivery.objects.create(alert=alert, posting=posting, status="failed", matched_at=timezone.now())
 
-    alerts_page = client.get("/admin/applicants/alert/")
-    deliveries_page = client.get("/admin/applicants/alertdelivery/")
+    alerts_page = client.get("/admin/alerts/alert/")
+    deliveries_page = client.get("/admin/alerts/alertdelivery/")
 
     assert alerts_page.status_code == deliveries_page.status_code == 200
     assert alerts_page.context["alert_counts"]["paused_after_refusals"] == 1
     [today] = deliveries_page.context["delivery_days"]
     assert (today["failed"], today["sent"]) == (1, 0)
-    assert client.get("/admin/applicants/alert/?failing=paused").context["cl"].result_count == 1
+    assert client.get("/admin/alerts/alert/?failing=paused").context["cl"].result_count == 1

@@ -34,9 +34,7 @@ from tqdm import tqdm
 
 from applicants.models import ApplicantProfile, HeldCredential
 from employers.models import Employer, EmployerMember
-
-from . import demo_data as data
-from .models import (
+from postings.models import (
     HOURS_PER_YEAR,
     Arrangement,
     CredentialOption,
@@ -50,6 +48,8 @@ from .models import (
     Setting,
     Shift,
 )
+
+from . import data
 
 CHUNK_SIZE = 10_000  # postings per COPY: big enough to amortise round trips, small enough to keep memory flat
 COPY_READ_SIZE = 4 * 1024 * 1024

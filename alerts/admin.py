@@ -1,13 +1,10 @@
-"""Admin for job alerts and their delivery ledger: counts per day, failures, paused alerts.
-
-Registered from applicants/admin.py (one import line), kept apart so the alert code stays together.
-"""
+"""Admin for job alerts and their delivery ledger: counts per day, failures, paused alerts."""
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import alert_services
+from . import services
 from .models import Alert, AlertDelivery
 
 DAYS_COUNTED = 14
@@ -30,7 +27,7 @@ class FailingFilter(admin.SimpleListFilter):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    change_list_template = "admin/applicants/alert/change_list.html"
+    change_list_template = "admin/alerts/alert/change_list.html"
     list_display = ["name", "email", "frequency", "status", "created_at", "confirmed_at", "last_sent_at",
                     "permanent_failures"]  # fmt: skip
     list_filter = ["status", "frequency", FailingFilter]
@@ -46,13 +43,13 @@ class AlertAdmin(admin.ModelAdmin):
     @admin.action(description="Pause the selected alerts")
     def pause(self, request, queryset):
         for alert in queryset:
-            alert_services.alert_pause(alert=alert, reason="Paused by a moderator.")
+            services.alert_pause(alert=alert, reason="Paused by a moderator.")
         messages.success(request, "Paused.")
 
     @admin.action(description="Resume the selected alerts (from now on)")
     def resume(self, request, queryset):
         for alert in queryset:
-            alert_services.alert_resume(alert=alert)
+            services.alert_resume(alert=alert)
         messages.success(request, "Resumed.")
 
     def changelist_view(self, request, extra_context=None):
@@ -67,7 +64,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(AlertDelivery)
 class AlertDeliveryAdmin(admin.ModelAdmin):
-    change_list_template = "admin/applicants/alertdelivery/change_list.html"
+    change_list_template = "admin/alerts/alertdelivery/change_list.html"
     list_display = ["posting", "alert", "status", "matched_at", "sent_at", "attempts", "last_error"]
     list_filter = ["status"]
     list_select_related = ["alert", "posting"]

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from applicants import alert_services
-from applicants.alert_matching import AlertCriteria, alert_criteria
-from applicants.models import Alert
+from alerts import services as alert_services
+from alerts.matching import AlertCriteria, alert_criteria
+from alerts.models import Alert
 from postings.filters import PostingFilter
 from postings.models import Posting
 

@@ -32,7 +32,7 @@ from django.utils.crypto import salted_hmac
 
 from jobboard.mail import email_render, email_send
 
-from .alert_matching import DIGEST_OVERLAP, AlertCriteria, alert_match_keys, alert_name, database_upper, matching_sql
+from .matching import DIGEST_OVERLAP, AlertCriteria, alert_match_keys, alert_name, database_upper, matching_sql
 from .models import Alert, AlertDelivery, AlertPostingMatch
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ Frequency, Status = Alert.Frequency, Alert.Status
 
 # Signed links: a salt per purpose, so a token made for one purpose (or one alert) is worth nothing elsewhere.
 SALTS = {
+    # The salts keep the names alerts had under `applicants`, so links already emailed keep working.
     "confirm": "applicants.alert.confirm",
     "unsubscribe": "applicants.alert.unsubscribe",
     "manage": "applicants.alert.manage",
@@ -358,7 +359,7 @@ def _postings_mark_matched(*, posting_ids: list[int] | None = None, published_si
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            """INSERT INTO applicants_alertpostingmatch (posting_id, matched_at)
+            """INSERT INTO alerts_alertpostingmatch (posting_id, matched_at)
                SELECT id, %(now)s FROM postings_posting
                WHERE published_at > %(since)s AND status = 'published' AND expires_at > %(now)s
                ON CONFLICT DO NOTHING""",
@@ -368,7 +369,7 @@ def _postings_mark_matched(*, posting_ids: list[int] | None = None, published_si
 
 def _deliveries_enqueue(alert_ids: Sequence[int]) -> None:
     """Hand the alerts with something to send to the workers, in chunks, once the ledger rows are committed."""
-    from .alert_tasks import alerts_deliver_task
+    from .tasks import alerts_deliver_task
 
     chunks = [list(alert_ids[i : i + DELIVERY_CHUNK]) for i in range(0, len(alert_ids), DELIVERY_CHUNK)]
     for chunk in chunks:
@@ -501,20 +502,20 @@ def _outbox(*, alert_ids: Sequence[int], now: datetime) -> list[tuple[Alert, lis
 # on the alert do not wait for us). Then its rows, locked so that the status read is the latest: rows already
 # sent, or whose job closed since the batch was read, are not claimed.
 CLAIM_ALERT = """
-SELECT id FROM applicants_alert WHERE id = %(alert_id)s AND status = 'active' FOR NO KEY UPDATE SKIP LOCKED
+SELECT id FROM alerts_alert WHERE id = %(alert_id)s AND status = 'active' FOR NO KEY UPDATE SKIP LOCKED
 """
 CLAIM = """
-SELECT d.id FROM applicants_alertdelivery d
+SELECT d.id FROM alerts_alertdelivery d
 JOIN postings_posting p ON p.id = d.posting_id
 WHERE d.id = ANY(%(ids)s) AND d.status = 'pending' AND p.status = 'published' AND p.expires_at > %(now)s
 FOR UPDATE OF d
 """
 SENT = """
 WITH sent AS (
-    UPDATE applicants_alertdelivery SET status = 'sent', sent_at = %(now)s, message_id = %(message_id)s
+    UPDATE alerts_alertdelivery SET status = 'sent', sent_at = %(now)s, message_id = %(message_id)s
     WHERE id = ANY(%(ids)s)
 )
-UPDATE applicants_alert SET last_sent_at = %(now)s, permanent_failures = 0 WHERE id = %(alert_id)s
+UPDATE alerts_alert SET last_sent_at = %(now)s, permanent_failures = 0 WHERE id = %(alert_id)s
 """
 
 

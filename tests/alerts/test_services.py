@@ -17,9 +17,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from applicants import alert_services as services
-from applicants.alert_matching import alert_name
-from applicants.models import Alert, AlertDelivery, AlertPostingMatch
+from alerts import services
+from alerts.matching import alert_name
+from alerts.models import Alert, AlertDelivery, AlertPostingMatch
 from postings.services import posting_close, posting_publish
 from tests.factories import ApplicantProfileFactory, PendingPostingFactory, PublishedPostingFactory, UserFactory
 

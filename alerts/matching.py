@@ -282,12 +282,12 @@ POSTING_COLUMNS = """b.id, b.setting, b.employment_types, b.shifts, b.experience
 # planner's estimate of a batch published a moment ago: a hash join of the keys, or the GIN index of
 # alert keys for a handful of postings.
 CANDIDATES_BY_HASH = """
-    (SELECT {alert_columns}, unnest(a.match_keys)::text AS key FROM applicants_alert a WHERE {alerts}) a
+    (SELECT {alert_columns}, unnest(a.match_keys)::text AS key FROM alerts_alert a WHERE {alerts}) a
     JOIN (SELECT {posting_columns}, unnest(b.keys)::text AS key FROM batch b) b ON b.key = a.key
 """
 
 CANDIDATES_BY_INDEX = """
-    batch b JOIN applicants_alert a ON a.match_keys && b.keys AND a.match_keys && %(keys)s::varchar[] AND {alerts}
+    batch b JOIN alerts_alert a ON a.match_keys && b.keys AND a.match_keys && %(keys)s::varchar[] AND {alerts}
 """
 
 # search(), two ways: for a big batch each distinct keyword query is run once per posting (`keyword_hits`);
@@ -297,7 +297,7 @@ KEYWORDS_BY_QUERY = "b.search_vector @@ a.keywords_query"
 KEYWORD_HITS = "ARRAY(SELECT k.keywords FROM keyword_queries k WHERE p.search_vector @@ k.keywords_query)"
 KEYWORD_QUERIES = """
     SELECT DISTINCT ON (a.keywords) a.keywords::text AS keywords, a.keywords_query
-    FROM applicants_alert a WHERE {alerts} AND a.keywords <> ''
+    FROM alerts_alert a WHERE {alerts} AND a.keywords <> ''
 """
 
 # Each clause names the PostingQuerySet method it mirrors.
@@ -374,7 +374,7 @@ DIGEST_ROWS = """
 , fresh AS (
     SELECT * FROM matches m
     WHERE m.last_digest_at IS NULL OR m.published_at > m.last_digest_at OR NOT EXISTS (
-        SELECT 1 FROM applicants_alertdelivery d WHERE d.alert_id = m.alert_id AND d.posting_id = m.posting_id
+        SELECT 1 FROM alerts_alertdelivery d WHERE d.alert_id = m.alert_id AND d.posting_id = m.posting_id
     )
 ),
 recorded AS (
@@ -394,7 +394,7 @@ EVERY_ROW = """
 
 RECORD = """
 , inserted AS (
-    INSERT INTO applicants_alertdelivery
+    INSERT INTO alerts_alertdelivery
         (alert_id, posting_id, status, matched_at, attempts, next_attempt_at, message_id, last_error, run_matches)
     SELECT alert_id, posting_id, 'pending', %(now)s, 0, %(now)s, '', '', run_matches FROM recorded
     ON CONFLICT (alert_id, posting_id) DO NOTHING
@@ -435,7 +435,7 @@ def matching_sql(
         postings = "p.published_at > %(published_since)s"
         params["published_since"] = published_since
     if unmatched_only:
-        postings += " AND NOT EXISTS (SELECT 1 FROM applicants_alertpostingmatch m WHERE m.posting_id = p.id)"
+        postings += " AND NOT EXISTS (SELECT 1 FROM alerts_alertpostingmatch m WHERE m.posting_id = p.id)"
     if alert_ids is not None:
         alerts = "a.id = ANY(%(alert_ids)s)"
         params["alert_ids"] = list(alert_ids)

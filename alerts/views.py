@@ -1,7 +1,7 @@
 """Job alert pages: subscribe from a search, confirm, unsubscribe in one click, manage by link or at /alerts/.
 
 Object access: a signed-in user reaches alerts through `Alert.objects.for_user`; anyone else only through a
-signed link naming one alert (alert_services.alert_from_token). A bad link answers 400, never 500.
+signed link naming one alert (services.alert_from_token). A bad link answers 400, never 500.
 """
 
 from django.contrib import messages
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from postings.filters import PostingFilter
 from postings.models import Posting
 
-from . import alert_services as services
-from .alert_forms import AlertForm, AlertManageForm
-from .alert_matching import alert_criteria, alert_name
+from . import services
+from .forms import AlertForm, AlertManageForm
+from .matching import alert_criteria, alert_name
 from .models import Alert
 
 INVALID_LINK = "alerts/link_invalid.html"

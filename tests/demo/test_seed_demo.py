@@ -8,8 +8,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from applicants.models import ApplicantProfile, HeldCredential
+from demo import data as demo_data
 from employers.models import Employer, EmployerMember
-from postings import demo_data
 from postings.models import CredentialOption, CredentialRequirement, Posting, Setting
 from tests.factories import CredentialOptionFactory, PublishedPostingFactory
 

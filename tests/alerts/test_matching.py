@@ -1,6 +1,6 @@
 """An alert can never disagree with its search page.
 
-The set-based matching SQL (applicants/alert_matching.py) is checked against `PostingFilter(params).matches`,
+The set-based matching SQL (alerts/matching.py) is checked against `PostingFilter(params).matches`,
 the queryset /jobs/ shows, for alerts and postings drawn from a space built to hit the edges: remote roles
 in and out of the country, cities in other cases and with accents, places across a border, radii around
 the distances, pay right at a floor (hourly and yearly), required, preferred and jurisdictional
@@ -18,8 +18,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from applicants.alert_matching import INDEX_STRATEGY_MAX_POSTINGS, alert_name, matching_pairs
-from applicants.models import Alert
+from alerts.matching import INDEX_STRATEGY_MAX_POSTINGS, alert_name, matching_pairs
+from alerts.models import Alert
 from postings.models import Arrangement, EmploymentType, Experience, Posting, Setting, Shift
 from tests.factories import (
     ApplicantProfileFactory,

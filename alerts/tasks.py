@@ -7,7 +7,7 @@ worker dies is run again, and the ledger keeps that from sending anything twice.
 from celery import shared_task
 from django.db import OperationalError
 
-from . import alert_services
+from . import services
 
 # Connection-level trouble only (SMTP refusals are handled per message by the service). smtplib's errors
 # are OSErrors, like refused connections and timeouts.
@@ -17,13 +17,13 @@ RETRY_ON = (OSError, OperationalError)
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def alerts_match_posting_task(*, posting_id: int) -> int:
     """Enqueued on commit by posting_publish: the instant alerts this posting matches."""
-    return len(alert_services.alerts_match_posting(posting_id=posting_id))
+    return len(services.alerts_match_posting(posting_id=posting_id))
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def alerts_match_due_task(*, frequency: str) -> int:
     """Beat: daily and weekly digests that are due, and the instant safety net."""
-    return len(alert_services.alerts_match_due(frequency=frequency))
+    return len(services.alerts_match_due(frequency=frequency))
 
 
 @shared_task(
@@ -31,15 +31,15 @@ def alerts_match_due_task(*, frequency: str) -> int:
     max_retries=10,
 )  # fmt: skip
 def alerts_deliver_task(*, alert_ids: list[int]) -> int:
-    return alert_services.alerts_deliver(alert_ids=alert_ids).messages
+    return services.alerts_deliver(alert_ids=alert_ids).messages
 
 
 @shared_task(acks_late=True)
 def alerts_deliver_pending_task() -> int:
     """Beat: what is still pending (a temporary failure's retry is due, a lost worker's leftovers)."""
-    return alert_services.alerts_deliver_pending()
+    return services.alerts_deliver_pending()
 
 
 @shared_task(acks_late=True)
 def alerts_purge_task() -> int:
-    return alert_services.alerts_purge()
+    return services.alerts_purge()

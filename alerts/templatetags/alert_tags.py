@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from applicants.models import Alert
+from alerts.models import Alert
 
 register = template.Library()
 

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from applicants import alert_services
-from applicants.models import Alert, AlertDelivery
+from alerts import services as alert_services
+from alerts.models import Alert, AlertDelivery
 
 
 class Command(BaseCommand):

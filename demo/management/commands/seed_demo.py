@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from postings.demo import DEMO_PASSWORD, DemoDataExists, demo_seed
+from demo.services import DEMO_PASSWORD, DemoDataExists, demo_seed
 
 
 def _raw_stream(stream):
