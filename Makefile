@@ -43,6 +43,8 @@ browser:
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The apps' layers (pyproject.toml, docs/architecture.md): no app imports one above it.
+	$(BIN)/lint-imports --no-cache
 
 # With DATABASE_URL and REDIS_URL both set (as in CI) the tests run against them directly; otherwise the
 # embedded services are started around the run.

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 
 class EmployerQuerySet(models.QuerySet):
@@ -12,9 +14,10 @@ class EmployerQuerySet(models.QuerySet):
         return self.filter(memberships__user=user).annotate(member_role=models.F("memberships__role"))
 
     def with_open_posting_count(self) -> EmployerQuerySet:
-        from postings.managers import open_q
-
-        return self.annotate(open_posting_count=models.Count("postings", filter=open_q("postings__")))
+        # Postings build on employers, so their rule for "open" is reached through the relation, not imported.
+        postings = self.model._meta.get_field("postings").related_model.objects.open()
+        counts = postings.filter(employer=OuterRef("pk")).order_by().values("employer").annotate(n=Count("pk"))
+        return self.annotate(open_posting_count=Coalesce(Subquery(counts.values("n")), 0))
 
 
 class EmployerMemberQuerySet(models.QuerySet):

@@ -4,7 +4,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 
-from applicants.matching import posting_page_context
 from jobboard.caching import cache_anonymous
 
 from . import services
@@ -153,7 +152,6 @@ def _posting_page(request, pk, slug=None):
     context = {"posting": posting, "similar": similar}
     if not posting.is_open:
         return render(request, "postings/posting_gone.html", context, status=410)
-    context |= posting_page_context(user=request.user, posting=posting)  # match, saved, applied
     return render(request, "postings/posting_detail.html", context)
 
 

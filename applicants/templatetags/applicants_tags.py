@@ -6,9 +6,18 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from applicants.matching import posting_page_context
 from applicants.models import Application
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def applicant_view_of(context, posting) -> dict:
+    """A posting page's part for the signed-in applicant: their credential match, whether they saved the job
+    or applied. The posting page loads it here, so the postings app needs to know nothing of applicants."""
+    return posting_page_context(user=context["request"].user, posting=posting)
+
 
 Status = Application.Status
 _BADGE = {
