@@ -1,8 +1,8 @@
 """Every read of the applicants app, as chainable QuerySet methods.
 
-Access is scoped here and nowhere else: an applicant reaches rows through `for_user` / `for_applicant`,
-a team member through `for_employer_member`, both evaluated on every request, so a removed team member
-loses access with their membership row.
+Access is scoped here: an applicant reaches rows through `for_user` / `for_applicant`; an employer's team
+through `for_employer`, given an organisation the employer area resolved among the user's memberships on
+this very request (employers/views/base.py), so a removed team member loses access with their membership row.
 """
 
 from __future__ import annotations
@@ -50,11 +50,9 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(profile__user=user)
 
-    def for_employer_member(self, user) -> ApplicationQuerySet:
-        """Applications to postings of the employers the user is a member of, right now."""
-        from employers.models import Employer
-
-        return self.filter(posting__employer__in=Employer.objects.for_user(user).values("pk"))
+    def for_employer(self, employer) -> ApplicationQuerySet:
+        """Applications to the employer's postings."""
+        return self.filter(posting__employer=employer)
 
     # -- Filters ---------------------------------------------------------------------------------
 
@@ -148,19 +146,18 @@ class ApplyClickQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-# -- Postings as the applicants app sees them (postings/managers.py belongs to the postings app) ---------
+# -- Postings with their applications (postings/managers.py cannot know applications) -------------------
 
 
-def postings_reviewable_by(user):
-    """Postings of the user's employers, with their applicant counts: the team's entry to reviewing."""
-    from employers.models import Employer
+def postings_for_review(employer):
+    """The employer's postings with their applicant counts: the team's entry to reviewing."""
     from postings.models import Posting
 
     from .models import Application
 
     active = ~Q(applications__status=Application.Status.WITHDRAWN)
     return (
-        Posting.objects.filter(employer__in=Employer.objects.for_user(user).values("pk"))
+        Posting.objects.for_employer(employer)
         .for_cards()
         .annotate(
             applicant_count=Count("applications", filter=active),

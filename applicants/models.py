@@ -194,7 +194,8 @@ class Application(models.Model):
         return self.status in self.FINAL
 
     def get_review_url(self) -> str:
-        return reverse("review:application", kwargs={"pk": self.pk})
+        """The team's page of this application (reads the posting's employer: select it with the application)."""
+        return reverse("dashboard:review-application", kwargs={"slug": self.posting.employer.slug, "pk": self.pk})
 
 
 class ApplicationEvent(models.Model):

@@ -12,6 +12,9 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+
+from .storage import private_storage
 
 
 @dataclass(frozen=True)
@@ -104,3 +107,19 @@ def resume_storage_name(*, folder: str, kind: ResumeKind) -> str:
 def resume_kind_of(name: str) -> ResumeKind:
     """The kind of a stored file, from the extension we gave it ourselves."""
     return KINDS.get(name.rsplit(".", 1)[-1].lower(), PDF)
+
+
+def resume_response(*, name: str, display_name: str) -> FileResponse:
+    """A stored resume as a download: the right type, a safe name, and no sniffing, framing or caching."""
+    kind = resume_kind_of(name)
+    try:
+        handle = private_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer available.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=display_name or f"resume.{kind.extension}", content_type=kind.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -435,7 +435,7 @@ def employer_applications_notify(*, employer_id: int) -> int:
                     "employer_name": employer.name,
                     "applications": rows,
                     "count": len(rows),
-                    "review_url": _absolute(reverse("review:index")),
+                    "review_url": _absolute(reverse("dashboard:review", kwargs={"slug": employer.slug})),
                 },
             )
     return len(announced)

@@ -32,26 +32,9 @@ from .forms import (
 )
 from .matching import posting_match
 from .models import Application, HeldCredential, SavedJob
-from .resumes import resume_kind_of
-from .storage import private_storage
+from .resumes import resume_response
 
 PREVIEW_COUNT = 3
-
-
-def resume_response(*, name: str, display_name: str) -> FileResponse:
-    """A stored resume as a download: the right type, a safe name, and no sniffing, framing or caching."""
-    kind = resume_kind_of(name)
-    try:
-        handle = private_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404("The file is no longer available.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=display_name or f"resume.{kind.extension}", content_type=kind.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _profile(request):

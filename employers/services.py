@@ -44,7 +44,8 @@ def _require_owner(*, employer: Employer, user) -> EmployerMember:
     return membership
 
 
-# Path segments of the dashboard (/employer/new/ ...) that an organisation's slug must not take.
+# Paths of the dashboard before any organisation's slug (/employer/new/ ...), which no slug may take:
+# "applicants" is where the review of applicants used to be, and its old links still redirect from there.
 RESERVED_SLUGS = {"new", "invitations", "still-open", "applicants"}
 
 

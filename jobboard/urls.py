@@ -14,11 +14,9 @@ urlpatterns = [
     # First: postings' /jobs/<id>/<slug>/ would otherwise take /jobs/<id>/apply/ for a stale slug.
     path("", include("applicants.urls")),
     path("", include("postings.urls")),
-    path("employers/", include("employers.urls")),
+    path("employers/", include("employers.urls.public")),
     path("alerts/", include("alerts.urls")),
-    # Before the dashboard's include, so its patterns can never shadow these.
-    path("employer/applicants/", include("applicants.urls_review")),
-    path("employer/", include("employers.urls_dashboard")),
+    path("employer/", include("employers.urls.dashboard")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -1,4 +1,5 @@
-"""Who may see what: every private URL of the applicant and of the employer's review, from every side.
+"""Who may see what: every private URL of the applicant, from every side (the employer's review has its own
+in tests/employers/test_review.py).
 
 Each URL is tried by its rightful viewer (so the test can fail) and by everyone else, who gets 404: an
 id that is someone else's is answered exactly like an id that does not exist.
@@ -8,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from applicants import services
-from employers.models import EmployerMember
 from tests.factories import (
     ApplicantProfileFactory,
     EmployerMemberFactory,
@@ -53,17 +53,6 @@ APPLICANT_URLS = [
     ("credential edit (post)", "post", lambda w: reverse("applicants:credential-edit", args=[w["credential"].pk])),
     ("credential delete", "post", lambda w: reverse("applicants:credential-delete", args=[w["credential"].pk])),
 ]
-# The team's pages, about Alice's application to employer A:
-REVIEW_URLS = [
-    ("applicants of the job", "get", lambda w: reverse("review:posting", args=[w["posting"].pk])),
-    ("application", "get", lambda w: reverse("review:application", args=[w["application"].pk])),
-    ("resume", "get", lambda w: reverse("review:application-resume", args=[w["application"].pk])),
-    ("status", "post", lambda w: reverse("review:application-status", args=[w["application"].pk])),
-    ("note", "post", lambda w: reverse("review:application-note", args=[w["application"].pk])),
-    ("bulk not selected", "post", lambda w: reverse("review:posting-bulk", args=[w["posting"].pk])),
-    ("mark filled", "post", lambda w: reverse("review:posting-fill", args=[w["posting"].pk])),
-    ("messages", "get", lambda w: reverse("review:messages", args=[w["posting"].employer.slug])),
-]
 POST_DATA = {"status": "shortlisted", "text": "A note", "applications": [], "confirm": "on"}
 
 
@@ -89,7 +78,7 @@ def test_anyone_else_gets_404_for_an_applicants_pages(client, world, name, metho
     assert world["alice"].credentials.count() == 1
 
 
-@pytest.mark.parametrize(("name", "method", "url"), [*APPLICANT_URLS, *REVIEW_URLS])
+@pytest.mark.parametrize(("name", "method", "url"), APPLICANT_URLS, ids=[u[0] for u in APPLICANT_URLS])
 def test_anonymous_visitors_are_sent_to_sign_in(client, world, name, method, url):
     response = _call(client, method, url(world))
     assert response.status_code == 302
@@ -106,41 +95,3 @@ def test_another_applicant_sees_only_their_own_profile_and_resume(client, world)
     assert "Alice Applicant" not in me
     assert "IV Technician" not in applications
     assert client.get(reverse("applicants:resume-download")).status_code == 404  # Bob has none; never Alice's
-
-
-@pytest.mark.parametrize(("name", "method", "url"), REVIEW_URLS, ids=[u[0] for u in REVIEW_URLS])
-def test_the_employers_team_reaches_the_review(client, world, name, method, url):
-    client.force_login(world["member"])
-    assert _call(client, method, url(world)).status_code in (200, 302)
-
-
-@pytest.mark.parametrize(("name", "method", "url"), REVIEW_URLS, ids=[u[0] for u in REVIEW_URLS])
-@pytest.mark.parametrize("who", ["outsider", "alice", "bob"])
-def test_other_employers_members_and_applicants_get_404_for_the_review(client, world, name, method, url, who):
-    client.force_login(world[who] if who == "outsider" else world[who].user)
-
-    assert _call(client, method, url(world)).status_code == 404
-    application = world["application"]
-    application.refresh_from_db()
-    assert application.status == "submitted"
-    assert not application.notes.exists()
-    world["posting"].refresh_from_db()
-    assert world["posting"].status == "published"
-
-
-@pytest.mark.parametrize(("name", "method", "url"), REVIEW_URLS, ids=[u[0] for u in REVIEW_URLS])
-def test_a_removed_team_member_loses_access_at_once(client, world, name, method, url):
-    client.force_login(world["member"])
-    assert client.get(reverse("review:application", args=[world["application"].pk])).status_code == 200
-
-    EmployerMember.objects.filter(user=world["member"]).delete()
-
-    assert _call(client, method, url(world)).status_code == 404
-
-
-def test_the_review_index_lists_only_the_members_employers_jobs(client, world):
-    client.force_login(world["outsider"])
-    assert "IV Technician" not in client.get(reverse("review:index")).content.decode()
-
-    client.force_login(world["member"])
-    assert "IV Technician" in client.get(reverse("review:index")).content.decode()

@@ -186,7 +186,7 @@ def test_the_employer_sees_a_deleted_applicant_as_an_anonymous_record(
         services.account_delete(user=applicant.user)
     client.force_login(history["member"])
 
-    page = client.get(reverse("review:application", args=[history["first"].pk])).content.decode()
+    page = client.get(history["first"].get_review_url()).content.decode()
 
     assert "Deleted applicant" in page
     assert "Jane" not in page

@@ -124,7 +124,7 @@ def test_withdrawing_is_recorded_and_final(applicant, posting):
 # -- The team's digest ----------------------------------------------------------------------------------------
 
 
-def test_several_applications_make_one_digest_per_team_member(posting, django_capture_on_commit_callbacks):
+def test_several_applications_make_one_digest_per_team_member(posting, settings, django_capture_on_commit_callbacks):
     EmployerMemberFactory(employer=posting.employer, user=UserFactory(email="owner@example.com"))
     EmployerMemberFactory(employer=posting.employer, user=UserFactory(email="recruiter@example.com"))
     other_job = PublishedPostingFactory(employer=posting.employer, title="Night Shift Technician")
@@ -144,7 +144,8 @@ def test_several_applications_make_one_digest_per_team_member(posting, django_ca
     assert digest.subject == f"RxTech Jobs: 3 new applicants for {posting.employer.name}"
     for application in applications:
         assert application.applicant_name in digest.body
-        assert f"/employer/applicants/{application.pk}/" in digest.body
+        assert f"/employer/{posting.employer.slug}/applicants/{application.pk}/" in digest.body
+    assert f"All your applicants: {settings.SITE_URL}/employer/{posting.employer.slug}/applicants/\n" in digest.body
     elsewhere.refresh_from_db()
     assert elsewhere.employer_notified_at is None
 

@@ -1,4 +1,4 @@
-"""The applicant's and the team's pages: what they show, what they do, and how many queries they cost."""
+"""The applicant's pages: what they show, what they do, and how many queries they cost."""
 
 from datetime import timedelta
 
@@ -9,14 +9,11 @@ from django.utils import timezone
 
 from applicants import services
 from applicants.models import ApplicantProfile, Application, ApplyClick, HeldCredential, SavedJob
-from postings.models import Posting
 from tests.factories import (
     ApplicantProfileFactory,
     ApplicationFactory,
-    ApplicationNoteFactory,
     CredentialOptionFactory,
     CredentialRequirementFactory,
-    EmployerMemberFactory,
     ExpiredPostingFactory,
     FilledPostingFactory,
     HeldCredentialFactory,
@@ -360,145 +357,3 @@ def test_the_saved_list_query_count_does_not_grow(applicant_client, applicant, d
     with django_assert_max_num_queries(4):
         response = applicant_client.get(reverse("applicants:saved"))
     assert response.content.decode().count('value="unsave"') == rows
-
-
-# -- The team's review ------------------------------------------------------------------------------------------------
-
-
-def test_the_applicants_list_shows_the_match_and_status(member_client, posting):
-    requirement = CredentialRequirementFactory(posting=posting)
-    CredentialOptionFactory(requirement=requirement, credential_type=credential_type("ptcb-cpht"))
-    qualified = ApplicationFactory(posting=posting, profile__full_name="Ana Lopez")
-    HeldCredentialFactory(profile=qualified.profile)
-    ApplicationFactory(posting=posting, profile__full_name="Ben Okafor")
-    ApplicationFactory(posting=posting, profile__full_name="Gone Person", status=Status.WITHDRAWN)
-
-    page = member_client.get(reverse("review:posting", args=[posting.pk])).content.decode()
-
-    assert "Ana Lopez" in page
-    assert "Ben Okafor" in page
-    assert "Gone Person" not in page  # withdrawn ones have their own tab
-    assert page.count("Meets requirements") == 1
-    assert "Missing: PTCB CPhT" in page
-    withdrawn = member_client.get(reverse("review:posting", args=[posting.pk]), {"status": "withdrawn"})
-    assert "Gone Person" in withdrawn.content.decode()
-
-
-@pytest.mark.parametrize("rows", [3, 30])
-def test_the_applicants_list_query_count_does_not_grow(member_client, posting, django_assert_max_num_queries, rows):
-    requirement = CredentialRequirementFactory(posting=posting)
-    CredentialOptionFactory(requirement=requirement, credential_type=credential_type("ptcb-cpht"))
-    for application in ApplicationFactory.create_batch(rows, posting=posting):
-        HeldCredentialFactory(profile=application.profile)
-
-    with django_assert_max_num_queries(9):
-        response = member_client.get(reverse("review:posting", args=[posting.pk]))
-    assert response.content.decode().count("Meets requirements") == rows
-
-
-def test_opening_an_application_marks_it_viewed_and_shows_notes(member_client, posting):
-    application = ApplicationFactory(posting=posting, profile__full_name="Ana Lopez")
-    ApplicationNoteFactory(application=application, text="Call her back")
-
-    page = member_client.get(reverse("review:application", args=[application.pk])).content.decode()
-
-    application.refresh_from_db()
-    assert application.status == Status.VIEWED
-    assert "Call her back" in page
-    assert "Only your team sees these" in page
-
-
-def test_changing_the_status_and_hiring_offers_to_fill_the_posting(
-    member_client, member, posting, django_capture_on_commit_callbacks
-):
-    application = ApplicationFactory(posting=posting)
-    url = reverse("review:application-status", args=[application.pk])
-
-    member_client.post(url, {"status": "shortlisted"})
-    application.refresh_from_db()
-    assert application.status == Status.SHORTLISTED
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(url, {"status": "hired"}, follow=True)
-    page = response.content.decode()
-    assert "We emailed them your message." in page
-    assert "Mark the posting filled" in page
-    assert [message.to for message in mail.outbox] == [[application.profile.user.email]]
-
-    member_client.post(reverse("review:posting-fill", args=[posting.pk]))
-    posting.refresh_from_db()
-    assert posting.status == Posting.Status.FILLED
-    assert posting.events.filter(to_status="filled", by=member).exists()
-
-
-def test_a_bad_status_is_refused(member_client, posting):
-    application = ApplicationFactory(posting=posting)
-    response = member_client.post(reverse("review:application-status", args=[application.pk]), {"status": "withdrawn"})
-    assert response.status_code == 400
-    application.refresh_from_db()
-    assert application.status == Status.SUBMITTED
-
-
-def test_bulk_not_selected_from_the_list(member_client, posting, django_capture_on_commit_callbacks):
-    chosen = ApplicationFactory.create_batch(2, posting=posting)
-    kept = ApplicationFactory(posting=posting)
-    foreign = ApplicationFactory()  # another employer's: never changed from here
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(
-            reverse("review:posting-bulk", args=[posting.pk]),
-            {"applications": [chosen[0].pk, chosen[1].pk]},
-            follow=True,
-        )
-    assert "2 applicants marked not selected and emailed." in response.content.decode()
-    response = member_client.post(reverse("review:posting-bulk", args=[posting.pk]), {"applications": [foreign.pk]})
-
-    statuses = dict(Application.objects.values_list("pk", "status"))
-    assert statuses == {
-        chosen[0].pk: "not-selected",
-        chosen[1].pk: "not-selected",
-        kept.pk: "submitted",
-        foreign.pk: "submitted",
-    }
-    assert len(mail.outbox) == 2
-
-
-def test_adding_a_note(member_client, posting):
-    application = ApplicationFactory(posting=posting)
-    member_client.post(reverse("review:application-note", args=[application.pk]), {"text": "Great fit"})
-    assert application.notes.get().text == "Great fit"
-    applicant = application.profile.user
-    member_client.force_login(applicant)
-    assert "Great fit" not in member_client.get(application.get_absolute_url()).content.decode()
-
-
-def test_editing_the_decision_messages(member_client, posting):
-    url = reverse("review:messages", args=[posting.employer.slug])
-
-    page = member_client.get(url).content.decode()
-    assert "Default wording" in page
-    response = member_client.post(url, {"kind": "hired", "hired-subject": "Hi {nope}", "hired-body": "Body"})
-    assert response.status_code == 400
-    assert "Unknown placeholder: {nope}." in response.content.decode()
-
-    member_client.post(url, {"kind": "hired", "hired-subject": "Welcome {applicant_name}", "hired-body": "Welcome!"})
-    assert services.decision_text(employer_id=posting.employer_id, kind="hired").subject == "Welcome {applicant_name}"
-    assert "Your wording" in member_client.get(url).content.decode()
-
-    member_client.post(url, {"kind": "hired", "reset": "1"})
-    assert services.decision_text(employer_id=posting.employer_id, kind="hired").subject.startswith("Welcome to")
-
-
-def test_a_member_of_two_employers_sees_both_in_the_index(client, posting):
-    user = UserFactory()
-    EmployerMemberFactory(employer=posting.employer, user=user)
-    second = PublishedPostingFactory(title="Second employer job")
-    EmployerMemberFactory(employer=second.employer, user=user)
-    ApplicationFactory(posting=posting)
-    ApplicationFactory(posting=second)
-    client.force_login(user)
-
-    page = client.get(reverse("review:index")).content.decode()
-
-    assert "Hospital Pharmacy Technician" in page
-    assert "Second employer job" in page

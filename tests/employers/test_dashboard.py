@@ -2,11 +2,15 @@
 
 import pytest
 from django.core import mail
-from django.urls import reverse
+from django.urls import URLResolver, resolve, reverse
 
+from applicants.models import DecisionMessage
+from employers import services
 from employers.models import EmployerMember
+from employers.urls import dashboard
 from postings.models import Posting
 from tests.factories import (
+    ApplicationFactory,
     DraftPostingFactory,
     EmployerFactory,
     EmployerMemberFactory,
@@ -42,8 +46,8 @@ def owner_client(client, owner):
     return client
 
 
-def dashboard_urls(employer, posting, member, invitation):
-    """Every page and action of the dashboard that belongs to one employer: (method, url)."""
+def dashboard_urls(employer, posting, member, invitation, application):
+    """Every page and action of the employer area that belongs to one employer: (method, url)."""
     slug, pk = employer.slug, posting.pk
     urls = [
         ("get", reverse("dashboard:postings", args=[slug])),
@@ -66,47 +70,92 @@ def dashboard_urls(employer, posting, member, invitation):
     ]
     for action in ["submit", "close", "fill", "renew", "duplicate"]:
         urls.append(("post", reverse("dashboard:posting-action", args=[slug, pk, action])))
+    urls += [
+        ("get", reverse("dashboard:review", args=[slug])),
+        ("get", reverse("dashboard:review-posting", args=[slug, pk])),
+        ("post", reverse("dashboard:review-posting-bulk", args=[slug, pk])),
+        ("post", reverse("dashboard:review-posting-fill", args=[slug, pk])),
+        ("get", reverse("dashboard:review-application", args=[slug, application.pk])),
+        ("post", reverse("dashboard:review-application-status", args=[slug, application.pk])),
+        ("post", reverse("dashboard:review-application-note", args=[slug, application.pk])),
+        ("get", reverse("dashboard:review-application-resume", args=[slug, application.pk])),
+        ("get", reverse("dashboard:review-messages", args=[slug])),
+        ("post", reverse("dashboard:review-messages", args=[slug])),
+    ]
     return urls
 
 
-URL_COUNT = 22
+URL_COUNT = 32
 
 
 @pytest.fixture
 def employer_a_things(employer, owner):
-    posting = DraftPostingFactory(employer=employer, title="Employer A's job")
+    posting = PublishedPostingFactory(employer=employer, title="Employer A's job")
     member = RecruiterFactory(employer=employer)
     invitation = InvitationFactory(employer=employer, invited_by=owner)
-    return employer, posting, member, invitation
+    application = ApplicationFactory(posting=posting)
+    return employer, posting, member, invitation, application
 
 
 @pytest.mark.parametrize("index", range(URL_COUNT))
 def test_a_member_of_employer_b_gets_404_on_every_page_and_action_of_employer_a(client, employer_a_things, index):
-    _, posting, member, invitation = employer_a_things
+    _, posting, member, invitation, application = employer_a_things
     method, url = dashboard_urls(*employer_a_things)[index]
     employer_b = EmployerFactory()
     intruder = EmployerMemberFactory(employer=employer_b, role=EmployerMember.Role.OWNER).user
     client.force_login(intruder)
 
-    response = getattr(client, method)(url, {"title": "Hijacked", "action": "close", "postings": [posting.pk]})
+    response = getattr(client, method)(
+        url,
+        {
+            "title": "Hijacked",
+            "action": "close",
+            "postings": [posting.pk],
+            "status": "not-selected",
+            "text": "Hijacked",
+            "applications": [application.pk],
+            "kind": "hired",
+            "hired-subject": "Hijacked",
+            "hired-body": "Hijacked",
+        },
+    )
 
     assert response.status_code == 404, url
     posting.refresh_from_db()
-    assert (posting.status, posting.title) == (Status.DRAFT, "Employer A's job")
+    assert (posting.status, posting.title) == (Status.PUBLISHED, "Employer A's job")
     assert EmployerMember.objects.filter(pk=member.pk, role="recruiter").exists()
     invitation.refresh_from_db()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert not application.notes.exists()
+    assert not DecisionMessage.objects.exists()
+    assert mail.outbox == []
 
 
-def test_the_url_list_covers_every_dashboard_route_with_an_employer(employer_a_things):
-    """So a new dashboard page cannot be added without joining the 404 test above."""
-    from django.urls import resolve
-
-    from employers import urls_dashboard
-
-    per_employer = {p.name for p in urls_dashboard.urlpatterns if "<slug:slug>" in str(p.pattern)}
+def test_the_url_list_covers_every_route_with_an_employer(employer_a_things):
+    """So a new page of the employer area cannot be added without joining the 404 test above."""
+    per_employer = {name for route, name in _routes(dashboard.urlpatterns) if route.startswith("<slug:slug>/")}
     tested = {resolve(url).url_name for _, url in dashboard_urls(*employer_a_things)}
+    assert "review-application" in per_employer
     assert tested == per_employer
     assert len(dashboard_urls(*employer_a_things)) == URL_COUNT
+
+
+def _routes(patterns, prefix=""):
+    """(route, name) of every pattern, included ones too, with their full route."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.name
+
+
+def test_the_paths_before_an_organisations_slug_are_reserved():
+    """/employer/new/ and the like would hide an organisation whose slug they were: none may take them."""
+    first_segments = {route.split("/")[0] for route, _ in _routes(dashboard.urlpatterns)} - {"", "<slug:slug>"}
+    assert first_segments == services.RESERVED_SLUGS
+    for reserved in sorted(services.RESERVED_SLUGS):
+        assert services.employer_create(by=UserFactory(), data={"name": reserved}).slug == f"{reserved}-employer"
 
 
 @pytest.mark.parametrize("index", range(URL_COUNT))
@@ -119,7 +168,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, employer_a_things, index
     assert response.url.startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("index", [0, 4, 6, 11, 13, 14, 16])
+@pytest.mark.parametrize("index", [0, 4, 6, 11, 13, 14, 16, 22, 23, 26, 30])
 def test_the_owner_sees_every_page(owner_client, employer_a_things, index):
     method, url = dashboard_urls(*employer_a_things)[index]
     assert method == "get"

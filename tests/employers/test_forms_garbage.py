@@ -1,19 +1,22 @@
-"""Every dashboard and public form fed garbage through hypothesis: never a 500, never a half-save."""
+"""Every dashboard, review and public form fed garbage through hypothesis: never a 500, never a half-save."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from employers.models import Employer, EmployerMember, Invitation
 from postings.models import Posting, Report
-from tests.factories import EmployerMemberFactory, PublishedPostingFactory
+from tests.factories import ApplicationFactory, EmployerMemberFactory, PublishedPostingFactory
 
 pytestmark = pytest.mark.django_db
 
 garbage = st.one_of(
     st.text(max_size=300),
-    st.sampled_from(["\x00", "-1", "1e400", "NaN", "owner", "recruiter", "close", "renew", "scam", "a@b", "http://"]),
+    st.sampled_from(
+        ["\x00", "-1", "1e400", "NaN", "owner", "recruiter", "close", "renew", "scam", "a@b", "http://", "hired"]
+    ),
     st.integers().map(str),
 )
 values = st.one_of(garbage, st.lists(garbage, max_size=3))
@@ -102,3 +105,65 @@ def test_the_report_form(client, data):
     assert response.status_code in (200, 302, 429)  # 429: more than ten valid reports from this visitor
     if response.status_code != 302:
         assert Report.objects.count() == before
+
+
+# -- The review of applicants ---------------------------------------------------------------------------
+
+REVIEW_FORMS = {
+    "status": ("review-application-status", "application", ["status"]),
+    "note": ("review-application-note", "application", ["text"]),
+    "bulk": ("review-posting-bulk", "posting", ["applications"]),
+    "messages": (
+        "review-messages",
+        None,
+        ["kind", "reset", "hired-subject", "hired-body", "not-selected-subject", "not-selected-body"],
+    ),
+}
+
+
+@pytest.fixture
+def received(owner_client):
+    return ApplicationFactory(posting=PublishedPostingFactory(employer=owner_client.employer))
+
+
+def _review_url(client, received, name, whose):
+    ids = {"application": [received.pk], "posting": [received.posting_id], None: []}[whose]
+    return reverse(f"dashboard:{name}", args=[client.employer.slug, *ids])
+
+
+@pytest.mark.parametrize("name", REVIEW_FORMS)
+@SETTINGS
+@given(data=st.data())
+def test_the_review_forms(owner_client, received, name, data):
+    url_name, whose, fields = REVIEW_FORMS[name]
+    owner_client.raise_request_exception = False
+    payload = {field: data.draw(values, label=field) for field in fields if data.draw(st.booleans())}
+
+    with transaction.atomic():
+        response = owner_client.post(_review_url(owner_client, received, url_name, whose), payload)
+        transaction.set_rollback(True)
+
+    assert response.status_code < 500, (name, payload)
+
+
+@SETTINGS
+@given(status=values, pk=st.integers(min_value=-(2**63), max_value=2**63 - 1))
+def test_the_review_query_strings_and_ids(owner_client, received, status, pk):
+    owner_client.raise_request_exception = False
+    slug = owner_client.employer.slug
+
+    response = owner_client.get(_review_url(owner_client, received, "review-posting", "posting"), {"status": status})
+
+    assert response.status_code == 200
+    for url in (f"/employer/{slug}/applicants/{abs(pk)}/", f"/employer/applicants/{abs(pk)}/"):
+        assert owner_client.get(url).status_code < 500, url
+
+
+def test_the_fuzzed_review_endpoints_do_work_with_good_input(owner_client, received):
+    """The other side of the garbage tests: the same endpoints accept a sensible request."""
+    response = owner_client.post(
+        _review_url(owner_client, received, "review-application-note", "application"), {"text": "Fine"}
+    )
+
+    assert response.status_code == 302
+    assert received.notes.get().text == "Fine"

@@ -77,7 +77,7 @@ def test_confirmations_and_one_digest_per_team_member(celery_worker, smtp_sink, 
         body = digest.get_body(preferencelist=("plain",)).get_content()
         for application, name in zip(applications, ["Ana Lopez", "Ben Okafor", "Chloe Martin"], strict=True):
             assert name in body
-            assert f"/employer/applicants/{application.pk}/" in body
+            assert f"/employer/{posting.employer.slug}/applicants/{application.pk}/" in body
     for application in applications:
         application.refresh_from_db()
         assert application.employer_notified_at is not None

@@ -1,9 +1,8 @@
-"""The employer's review of applicants, under /employer/applicants/.
+"""The review of applicants, under /employer/<slug>/applicants/.
 
-Access: every view reaches postings through `postings_reviewable_by(user)` and applications through
-`Application.objects.for_employer_member(user)`, both read on each request from the user's current
-memberships: another employer's application is a 404, and a member removed from the team loses access
-on their next request.
+Access is `employer_required`'s, as on every page of the employer area: postings come from
+`postings_for_review(employer)` and applications from `Application.objects.for_employer(employer)`, so a
+posting or application of another organisation under this slug is a 404.
 """
 
 from django.contrib import messages
@@ -16,17 +15,18 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from employers.models import Employer
+from applicants import services
+from applicants.decisions import DEFAULTS, PLACEHOLDERS
+from applicants.forms import BulkForm, DecisionMessageForm, NoteForm, StatusForm
+from applicants.managers import postings_for_review
+from applicants.matching import posting_match
+from applicants.models import Application, ApplicationNote, DecisionMessage
+from applicants.resumes import resume_response
 from postings import services as posting_services
 from postings.models import Posting
 
-from . import services
-from .decisions import DEFAULTS, PLACEHOLDERS
-from .forms import BulkForm, DecisionMessageForm, NoteForm, StatusForm
-from .managers import postings_reviewable_by
-from .matching import posting_match
-from .models import Application, ApplicationNote, DecisionMessage
-from .views import resume_response
+from ..models import Employer
+from .base import employer_required
 
 Status = Application.Status
 STATUS_TABS = [
@@ -42,27 +42,30 @@ STATUS_TABS = [
 ]
 
 
-def _applications(request):
-    return Application.objects.for_employer_member(request.user)
-
-
-def _reviewable_posting(request, pk) -> Posting:
+def _posting(employer: Employer, pk: int) -> Posting:
     return get_object_or_404(
-        postings_reviewable_by(request.user).prefetch_related("requirements__options__credential_type"), pk=pk
+        postings_for_review(employer).prefetch_related("requirements__options__credential_type"), pk=pk
     )
 
 
-@login_required
-def index(request):
-    postings = postings_reviewable_by(request.user).filter(applicant_count__gt=0).order_by("-published_at", "-id")
-    employers = Employer.objects.for_user(request.user).order_by("name")
-    return render(request, "applicants/review/index.html", {"postings": postings, "employers": employers})
+def _application_url(employer: Employer, application: Application) -> str:
+    return reverse("dashboard:review-application", kwargs={"slug": employer.slug, "pk": application.pk})
 
 
-@login_required
-def posting_applicants(request, pk):
-    posting = _reviewable_posting(request, pk)
-    applications = _applications(request).for_posting(posting)
+def _posting_url(employer: Employer, posting: Posting) -> str:
+    return reverse("dashboard:review-posting", kwargs={"slug": employer.slug, "pk": posting.pk})
+
+
+@employer_required
+def index(request, employer):
+    postings = postings_for_review(employer).filter(applicant_count__gt=0).order_by("-published_at", "-id")
+    return render(request, "employers/review/index.html", {"employer": employer, "postings": postings})
+
+
+@employer_required
+def posting_applicants(request, employer, pk):
+    posting = _posting(employer, pk)
+    applications = Application.objects.for_employer(employer).for_posting(posting)
     counts = applications.status_counts()
     status = request.GET.get("status", "")
     if status not in dict(STATUS_TABS):
@@ -75,6 +78,7 @@ def posting_applicants(request, pk):
         for value, label in STATUS_TABS
     ]
     context = {
+        "employer": employer,
         "posting": posting,
         "rows": rows,
         "tabs": tabs,
@@ -82,7 +86,7 @@ def posting_applicants(request, pk):
         "bulk_form": BulkForm(applications=applications.not_final()),
         "hired_count": counts.get(Status.HIRED, 0),
     }
-    return render(request, "applicants/review/posting_applicants.html", context)
+    return render(request, "employers/review/posting_applicants.html", context)
 
 
 def _match(posting, application):
@@ -91,9 +95,9 @@ def _match(posting, application):
     return posting_match(posting, application.profile.credentials.all())
 
 
-def _detail_queryset(request, pk):
+def _detail_queryset(employer, pk):
     return get_object_or_404(
-        _applications(request)
+        Application.objects.for_employer(employer)
         .for_review()
         .select_related("posting__employer")
         .prefetch_related(
@@ -105,17 +109,18 @@ def _detail_queryset(request, pk):
     )
 
 
-@login_required
-def application_detail(request, pk):
-    application = _detail_queryset(request, pk)
+@employer_required
+def application_detail(request, employer, pk):
+    application = _detail_queryset(employer, pk)
     if services.application_mark_viewed(application=application, by=request.user):
-        application = _detail_queryset(request, pk)  # read again: the history now shows the view
-    return _render_detail(request, application)
+        application = _detail_queryset(employer, pk)  # read again: the history now shows the view
+    return _render_detail(request, employer, application)
 
 
-def _render_detail(request, application, *, status_form=None, note_form=None, status=200):
+def _render_detail(request, employer, application, *, status_form=None, note_form=None, status=200):
     posting = application.posting
     context = {
+        "employer": employer,
         "application": application,
         "posting": posting,
         "match": _match(posting, application),
@@ -123,13 +128,15 @@ def _render_detail(request, application, *, status_form=None, note_form=None, st
         "note_form": note_form or NoteForm(),
         "offer_fill": application.status == Status.HIRED and posting.can_transition_to(Posting.Status.FILLED),
     }
-    return render(request, "applicants/review/application_detail.html", context, status=status)
+    return render(request, "employers/review/application_detail.html", context, status=status)
 
 
-@login_required
+@employer_required
 @require_POST
-def application_status(request, pk):
-    application = get_object_or_404(_applications(request).select_related("posting__employer"), pk=pk)
+def application_status(request, employer, pk):
+    application = get_object_or_404(
+        Application.objects.for_employer(employer).select_related("posting__employer"), pk=pk
+    )
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -144,14 +151,14 @@ def application_status(request, pk):
             if application.status in Application.DECISIONS and application.profile_id:
                 notice += " We emailed them your message."
             messages.success(request, notice)
-        return redirect(application.get_review_url())
-    return _render_detail(request, _detail_queryset(request, pk), status_form=form, status=400)
+        return redirect(_application_url(employer, application))
+    return _render_detail(request, employer, _detail_queryset(employer, pk), status_form=form, status=400)
 
 
-@login_required
+@employer_required
 @require_POST
-def application_note(request, pk):
-    application = get_object_or_404(_applications(request), pk=pk)
+def application_note(request, employer, pk):
+    application = get_object_or_404(Application.objects.for_employer(employer), pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -160,24 +167,26 @@ def application_note(request, pk):
             form.add_error("text", error.messages[0])
         else:
             messages.success(request, "Note added.")
-            return redirect(application.get_review_url() + "#notes")
-    return _render_detail(request, _detail_queryset(request, pk), note_form=form, status=400)
+            return redirect(_application_url(employer, application) + "#notes")
+    return _render_detail(request, employer, _detail_queryset(employer, pk), note_form=form, status=400)
 
 
-@login_required
+@employer_required
 @never_cache
-def application_resume(request, pk):
-    application = get_object_or_404(_applications(request), pk=pk)
+def application_resume(request, employer, pk):
+    application = get_object_or_404(Application.objects.for_employer(employer), pk=pk)
     if not application.resume:
         raise Http404("No resume with this application.")
     return resume_response(name=application.resume.name, display_name=application.resume_name)
 
 
-@login_required
+@employer_required
 @require_POST
-def posting_bulk(request, pk):
-    posting = _reviewable_posting(request, pk)
-    form = BulkForm(request.POST, applications=_applications(request).for_posting(posting).not_final())
+def posting_bulk(request, employer, pk):
+    posting = _posting(employer, pk)
+    form = BulkForm(
+        request.POST, applications=Application.objects.for_employer(employer).for_posting(posting).not_final()
+    )
     if form.is_valid():
         changed = services.applications_not_selected(
             applications=form.cleaned_data["applications"].select_related("posting__employer", "profile__user"),
@@ -186,26 +195,25 @@ def posting_bulk(request, pk):
         messages.success(request, f"{changed} applicant{'s' if changed != 1 else ''} marked not selected and emailed.")
     else:
         messages.error(request, " ".join(form.errors.get("applications", ["Select applicants from this list."])))
-    return redirect(reverse("review:posting", kwargs={"pk": posting.pk}))
+    return redirect(_posting_url(employer, posting))
 
 
-@login_required
+@employer_required
 @require_POST
-def posting_fill(request, pk):
-    posting = _reviewable_posting(request, pk)
+def posting_fill(request, employer, pk):
+    posting = _posting(employer, pk)
     try:
         posting_services.posting_fill(posting=posting, by=request.user, reason="Filled after hiring an applicant")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"“{posting.title}” is marked filled and no longer takes applications.")
-    return redirect(reverse("review:posting", kwargs={"pk": posting.pk}))
+    return redirect(_posting_url(employer, posting))
 
 
-@login_required
+@employer_required
 @require_http_methods(["GET", "POST"])
-def decision_messages(request, slug):
-    employer = get_object_or_404(Employer.objects.for_user(request.user), slug=slug)
+def decision_messages(request, employer):
     saved = {message.kind: message for message in DecisionMessage.objects.filter(employer=employer)}
     forms = {}
     for kind, _label in DecisionMessage.Kind.choices:
@@ -221,11 +229,11 @@ def decision_messages(request, slug):
         kind = request.POST.get("kind")
         if kind not in forms:
             messages.error(request, "Choose which message to change.")
-            return redirect("review:messages", slug=employer.slug)
+            return redirect("dashboard:review-messages", slug=employer.slug)
         if request.POST.get("reset"):
             services.decision_message_reset(employer=employer, kind=kind)
             messages.success(request, "Back to our default wording.")
-            return redirect("review:messages", slug=employer.slug)
+            return redirect("dashboard:review-messages", slug=employer.slug)
         form = forms[kind]
         if form.is_valid():
             services.decision_message_save(
@@ -236,12 +244,58 @@ def decision_messages(request, slug):
                 body=form.cleaned_data["body"],
             )
             messages.success(request, "Message saved. Applicants get it from now on.")
-            return redirect("review:messages", slug=employer.slug)
+            return redirect("dashboard:review-messages", slug=employer.slug)
     context = {
         "employer": employer,
         "sections": [(kind, label, forms[kind], kind in saved) for kind, label in DecisionMessage.Kind.choices],
         "placeholders": PLACEHOLDERS,
     }
     return render(
-        request, "applicants/review/decision_messages.html", context, status=400 if request.method == "POST" else 200
+        request, "employers/review/decision_messages.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+# -- The addresses the review had before it moved under /employer/<slug>/ ------------------------------
+# Each finds the organisation of its posting or application among the signed-in user's own, so another
+# organisation's id is a 404 and never a redirect that would tell its slug. Query strings carry over.
+
+
+def _moved(request, url_name: str, **kwargs):
+    url = reverse(url_name, kwargs=kwargs)
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    # 301 for pages; 308 for the forms' POST endpoints, so a form left open across the move still posts.
+    return redirect(url, permanent=True, preserve_request=request.method not in ("GET", "HEAD"))
+
+
+@login_required
+def moved_index(request):
+    """The index spanned every organisation of the user; now each has its own, or the dashboard lists them.
+
+    A 302, not a 301: where it leads depends on who asks and on their memberships today.
+    """
+    employers = list(Employer.objects.for_user(request.user).order_by("name")[:2])
+    if len(employers) == 1:
+        return redirect("dashboard:review", slug=employers[0].slug)
+    return redirect("dashboard:home")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def moved_posting(request, pk, to):
+    employer = get_object_or_404(Employer.objects.for_user(request.user), postings__pk=pk)
+    return _moved(request, to, slug=employer.slug, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def moved_application(request, pk, to):
+    employer = get_object_or_404(Employer.objects.for_user(request.user), postings__applications__pk=pk)
+    return _moved(request, to, slug=employer.slug, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def moved_messages(request, slug):
+    employer = get_object_or_404(Employer.objects.for_user(request.user), slug=slug)
+    return _moved(request, "dashboard:review-messages", slug=employer.slug)

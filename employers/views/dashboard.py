@@ -1,4 +1,4 @@
-from functools import wraps
+"""The employer dashboard (/employer/): organisations, their postings, imports, and "still open?" links."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,38 +9,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView
 
-from jobboard.caching import cache_anonymous
+from applicants.models import Application
 from postings import services as posting_services
 from postings.forms import PostingForm, requirement_formset
 from postings.importing import postings_import
 from postings.models import Posting
 
-from . import services
-from .forms import BulkActionForm, DashboardFilterForm, EmployerForm, ImportForm, InvitationForm, MemberRoleForm
-from .models import Employer, EmployerMember
-
-
-@method_decorator(cache_anonymous, name="dispatch")
-class EmployerDetailView(DetailView):
-    model = Employer
-    template_name = "employers/employer_detail.html"
-    paginate_by = 20
-
-    def get_context_data(self, **kwargs):
-        postings = Posting.objects.open().for_employer(self.object).for_cards().newest()
-        page = Paginator(postings, self.paginate_by).get_page(self.request.GET.get("page"))
-        return super().get_context_data(page_obj=page, postings=page.object_list, **kwargs)
-
-
-# -- The employer dashboard (/employer/) ----------------------------------------------------------
-# Object access is checked in one place: `employer_required` takes the organisation from
-# Employer.objects.for_user(), so a member of another organisation gets a 404 on every page and action,
-# and every posting is looked up inside that organisation.
+from .. import services
+from ..forms import BulkActionForm, DashboardFilterForm, EmployerForm, ImportForm
+from ..models import Employer
+from .base import employer_posting, employer_required, redirect_back, refuse
 
 POSTINGS_PER_PAGE = 25
 # What an employer may do with a posting in each status (the services refuse anything else anyway).
@@ -59,36 +39,6 @@ ACTION_SERVICES = {
     "fill": (posting_services.posting_fill, "Marked as filled. Congratulations!"),
     "renew": (posting_services.posting_renew, "Renewed."),
 }
-
-
-def employer_required(view):
-    """Resolve <slug> among the signed-in user's organisations (404 otherwise) and pass it on."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, slug, *args, **kwargs):
-        employer = get_object_or_404(Employer.objects.for_user(request.user), slug=slug)
-        employer.is_owner = employer.member_role == EmployerMember.Role.OWNER
-        return view(request, employer, *args, **kwargs)
-
-    return wrapper
-
-
-def _posting(employer: Employer, pk: int) -> Posting:
-    return get_object_or_404(Posting.objects.for_employer(employer), pk=pk)
-
-
-def _back(request, default: str):
-    """Return to the page the form was on (the filtered list), if it is one of ours."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = default
-    return redirect(back)
-
-
-def _refuse(request, error: Exception) -> None:
-    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-    messages.error(request, text or "That is not allowed.")
 
 
 @login_required
@@ -143,7 +93,7 @@ def posting_bulk(request, employer):
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        return _back(request, reverse("dashboard:postings", args=[employer.slug]))
+        return redirect_back(request, reverse("dashboard:postings", args=[employer.slug]))
     service, _ = ACTION_SERVICES[form.cleaned_data["action"]]
     done = 0
     for posting in form.cleaned_data["postings"].select_related("employer"):
@@ -155,7 +105,7 @@ def posting_bulk(request, employer):
     if done:
         verb = "closed" if form.cleaned_data["action"] == "close" else "renewed"
         messages.success(request, f"{done} posting{'s' if done != 1 else ''} {verb}.")
-    return _back(request, reverse("dashboard:postings", args=[employer.slug]))
+    return redirect_back(request, reverse("dashboard:postings", args=[employer.slug]))
 
 
 def _posting_form_page(request, employer, posting: Posting | None):
@@ -177,7 +127,7 @@ def _posting_form_page(request, employer, posting: Posting | None):
                         posting=posting, by=request.user, data=form.cleaned_data, requirements=requirements.requirements
                     )
             except ValidationError as error:
-                _refuse(request, error)
+                refuse(request, error)
                 return redirect("dashboard:posting", slug=employer.slug, pk=instance.pk)
             if "preview" in request.POST:
                 return redirect("dashboard:posting-preview", slug=employer.slug, pk=posting.pk)
@@ -197,7 +147,7 @@ def posting_new(request, employer):
 
 @employer_required
 def posting_edit(request, employer, pk):
-    posting = _posting(employer, pk)
+    posting = employer_posting(employer, pk)
     if "edit" not in POSTING_ACTIONS[posting.status]:
         messages.error(request, f"A {posting.get_status_display().lower()} posting cannot be edited: duplicate it.")
         return redirect("dashboard:posting", slug=employer.slug, pk=posting.pk)
@@ -206,12 +156,13 @@ def posting_edit(request, employer, pk):
 
 @employer_required
 def posting_detail(request, employer, pk):
-    posting = _posting(employer, pk)
+    posting = employer_posting(employer, pk)
     events = list(posting.events.select_related("by"))
     context = {
         "employer": employer,
         "posting": posting,
         "events": events,
+        "application_count": Application.objects.for_posting(posting).count(),
         "actions": POSTING_ACTIONS[posting.status],
         "now": timezone.now(),
     }
@@ -235,7 +186,7 @@ def posting_preview(request, employer, pk):
 def posting_action(request, employer, pk, action):
     if action not in ACTION_SERVICES and action != "duplicate":
         raise Http404
-    posting = _posting(employer, pk)
+    posting = employer_posting(employer, pk)
     if action not in POSTING_ACTIONS[posting.status]:
         messages.error(request, f"A {posting.get_status_display().lower()} posting cannot be changed that way.")
         return redirect("dashboard:posting", slug=employer.slug, pk=posting.pk)
@@ -247,12 +198,12 @@ def posting_action(request, employer, pk, action):
     try:
         posting = service(posting=posting, by=request.user)
     except (ValidationError, PermissionDenied) as error:
-        _refuse(request, error)
+        refuse(request, error)
     else:
         if action == "submit" and posting.status == Posting.Status.PUBLISHED:
             done = "Published: your organisation is trusted, so it went live without review."
         messages.success(request, done)
-    return _back(request, reverse("dashboard:posting", kwargs={"slug": employer.slug, "pk": pk}))
+    return redirect_back(request, reverse("dashboard:posting", kwargs={"slug": employer.slug, "pk": pk}))
 
 
 @employer_required
@@ -276,95 +227,6 @@ def posting_import(request, employer):
                 skip_invalid=form.cleaned_data["skip_invalid"],
             )
     return render(request, "employers/posting_import.html", {"employer": employer, "form": form, "result": result})
-
-
-# -- The team -------------------------------------------------------------------------------------
-
-
-@employer_required
-def team(request, employer):
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST":
-        if not employer.is_owner:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.invitation_create(employer=employer, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error("email", error)
-            else:
-                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-                return redirect("dashboard:team", slug=employer.slug)
-    members = EmployerMember.objects.for_employer(employer).select_related("user").order_by("role", "created_at")
-    invitations = employer.invitations.open() if employer.is_owner else []
-    context = {"employer": employer, "members": members, "invitations": invitations, "form": form}
-    return render(request, "employers/team.html", context)
-
-
-def _member(employer, pk) -> EmployerMember:
-    return get_object_or_404(EmployerMember.objects.for_employer(employer).select_related("employer", "user"), pk=pk)
-
-
-@employer_required
-@require_POST
-def member_remove(request, employer, pk):
-    membership = _member(employer, pk)
-    try:
-        services.member_remove(membership=membership, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        _refuse(request, error)
-        return redirect("dashboard:team", slug=employer.slug)
-    if membership.user_id == request.user.pk:
-        messages.success(request, f"You left {employer.name}.")
-        return redirect("dashboard:home")
-    messages.success(request, f"{membership.user.email} was removed from the team.")
-    return redirect("dashboard:team", slug=employer.slug)
-
-
-@employer_required
-@require_POST
-def member_role(request, employer, pk):
-    membership = _member(employer, pk)
-    form = MemberRoleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_set_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            _refuse(request, error)
-        else:
-            messages.success(request, f"{membership.user.email} is now {membership.get_role_display().lower()}.")
-    else:
-        messages.error(request, "Choose owner or recruiter.")
-    return redirect("dashboard:team", slug=employer.slug)
-
-
-@employer_required
-@require_POST
-def invitation_withdraw(request, employer, pk):
-    invitation = get_object_or_404(employer.invitations.open(), pk=pk)
-    try:
-        services.invitation_withdraw(invitation=invitation, by=request.user)
-    except PermissionDenied as error:
-        _refuse(request, error)
-    else:
-        messages.success(request, f"Invitation to {invitation.email} withdrawn.")
-    return redirect("dashboard:team", slug=employer.slug)
-
-
-@login_required
-def invitation_accept(request, token):
-    try:
-        invitation = services.invitation_read(token=token)
-    except services.InvitationInvalid as error:
-        return render(request, "employers/link_invalid.html", {"message": str(error)}, status=400)
-    if request.method == "POST":
-        try:
-            membership = services.invitation_accept(token=token, user=request.user)
-        except services.InvitationInvalid as error:
-            return render(request, "employers/link_invalid.html", {"message": str(error)}, status=400)
-        messages.success(request, f"Welcome to {membership.employer.name}.")
-        return redirect("dashboard:postings", slug=membership.employer.slug)
-    return render(request, "employers/invitation.html", {"invitation": invitation})
 
 
 # -- "Still open?" links (no sign-in: the signed link is the authority) ------------------------------

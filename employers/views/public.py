@@ -1,0 +1,22 @@
+"""The employer's public page: who they are and their open jobs."""
+
+from django.core.paginator import Paginator
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView
+
+from jobboard.caching import cache_anonymous
+from postings.models import Posting
+
+from ..models import Employer
+
+
+@method_decorator(cache_anonymous, name="dispatch")
+class EmployerDetailView(DetailView):
+    model = Employer
+    template_name = "employers/employer_detail.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        postings = Posting.objects.open().for_employer(self.object).for_cards().newest()
+        page = Paginator(postings, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, postings=page.object_list, **kwargs)
