@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from employers.models import Employer
-from postings import services as posting_services
 from postings.models import Posting
+from postings.services import workflow as posting_workflow
 
 from . import services
 from .decisions import DEFAULTS, PLACEHOLDERS
@@ -194,7 +194,7 @@ def posting_bulk(request, pk):
 def posting_fill(request, pk):
     posting = _reviewable_posting(request, pk)
     try:
-        posting_services.posting_fill(posting=posting, by=request.user, reason="Filled after hiring an applicant")
+        posting_workflow.posting_fill(posting=posting, by=request.user, reason="Filled after hiring an applicant")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

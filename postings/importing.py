@@ -15,9 +15,10 @@ from django.utils.datastructures import MultiValueDict
 
 from employers.models import Employer
 
-from . import services
 from .forms import REQUIREMENTS_PREFIX, PostingForm, requirement_formset
 from .models import CredentialType, Posting
+from .services.editing import posting_create, posting_update
+from .services.workflow import posting_submit
 
 LIST_FIELDS = {"employment_types", "shifts", "duties", "systems"}
 SCALAR_FIELDS = set(PostingForm.Meta.fields) - LIST_FIELDS
@@ -220,9 +221,9 @@ def postings_import(
 
 def _save(item: _Valid, *, by) -> Posting:
     if item.instance is None:
-        posting = services.posting_create(employer=item.employer, by=by, data=item.data, requirements=item.requirements)
+        posting = posting_create(employer=item.employer, by=by, data=item.data, requirements=item.requirements)
     else:
-        posting = services.posting_update(posting=item.instance, by=by, data=item.data, requirements=item.requirements)
+        posting = posting_update(posting=item.instance, by=by, data=item.data, requirements=item.requirements)
     if not item.draft and posting.status in (Posting.Status.DRAFT, Posting.Status.REJECTED):
-        posting = services.posting_submit(posting=posting, by=by)
+        posting = posting_submit(posting=posting, by=by)
     return posting
