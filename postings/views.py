@@ -10,11 +10,11 @@ from jobboard.caching import cache_anonymous
 
 from .filters import PostingFilter
 from .forms import ReportForm
+from .geo import region_name
 from .models import Posting, Setting
 from .pagination import BoundedPaginator
 from .services.counters import posting_record_view
 from .services.reports import report_create, report_fingerprint
-from .templatetags.postings_tags import region_name
 
 # "Pharmacy technician jobs in ...": how a heading names a country filter.
 COUNTRY_PHRASES = {"US": "the United States", "CA": "Canada", "GB": "the United Kingdom"}

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "jobboard",  # for its template tags: `{% load ui %}` on any page
     "postings",
     "employers",
     "applicants",
