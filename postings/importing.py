@@ -16,7 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from employers.models import Employer
 
 from .forms import REQUIREMENTS_PREFIX, PostingForm, requirement_formset
-from .models import CredentialType, Posting
+from .models import CredentialRequirement, CredentialType, Posting
 from .services.editing import posting_create, posting_update
 from .services.workflow import posting_submit
 
@@ -96,7 +96,9 @@ def _credential_data(credentials, codes: dict[str, int]) -> MultiValueDict:
         if missing := [code for code in any_of if code not in codes]:
             raise LineInvalid(f"{where}.any_of: unknown credential {missing[0]!r}")
         prefix = f"{REQUIREMENTS_PREFIX}-{index}"
-        data[f"{prefix}-level"] = _scalar(f"{where}.level", credential.get("level", "required"))
+        data[f"{prefix}-level"] = _scalar(
+            f"{where}.level", credential.get("level", CredentialRequirement.Level.REQUIRED)
+        )
         data[f"{prefix}-within_days"] = _scalar(f"{where}.within_days", credential.get("within_days"))
         data[f"{prefix}-jurisdiction"] = _scalar(f"{where}.jurisdiction", credential.get("jurisdiction"))
         data.setlist(f"{prefix}-credential_types", [str(codes[code]) for code in any_of])

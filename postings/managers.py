@@ -204,7 +204,9 @@ def distance_km_expression(latitude: float, longitude: float):
 
 def open_q(prefix: str = "") -> Q:
     """The condition for a posting anyone can see and apply to, usable across relations."""
-    return Q(**{f"{prefix}status": "published", f"{prefix}expires_at__gt": timezone.now()})
+    from .models import Posting  # models.py builds its managers from this module
+
+    return Q(**{f"{prefix}status": Posting.Status.PUBLISHED, f"{prefix}expires_at__gt": timezone.now()})
 
 
 class PostingQuerySet(models.QuerySet):
@@ -218,15 +220,17 @@ class PostingQuerySet(models.QuerySet):
 
     def closed(self) -> PostingQuerySet:
         """Postings a seeker may still land on that can no longer be applied to (answer 410)."""
+        Status = self.model.Status
         return self.filter(
-            Q(status__in=["expired", "filled", "closed"]) | Q(status="published", expires_at__lte=timezone.now())
+            Q(status__in=[Status.EXPIRED, Status.FILLED, Status.CLOSED])
+            | Q(status=Status.PUBLISHED, expires_at__lte=timezone.now())
         )
 
     def pending_review(self) -> PostingQuerySet:
-        return self.filter(status="pending").order_by("updated_at", "id")
+        return self.filter(status=self.model.Status.PENDING).order_by("updated_at", "id")
 
     def past_expiry(self) -> PostingQuerySet:
-        return self.filter(status="published", expires_at__lte=timezone.now())
+        return self.filter(status=self.model.Status.PUBLISHED, expires_at__lte=timezone.now())
 
     def in_country(self, country: str) -> PostingQuerySet:
         return self.filter(country=country)
@@ -271,7 +275,7 @@ class PostingQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=text) | Q(reference__icontains=text))
 
     def expiring_between(self, start, end) -> PostingQuerySet:
-        return self.filter(status="published", expires_at__gt=start, expires_at__lte=end)
+        return self.filter(status=self.model.Status.PUBLISHED, expires_at__gt=start, expires_at__lte=end)
 
     def newest(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")
@@ -290,7 +294,10 @@ class PostingQuerySet(models.QuerySet):
 
         Drafts, pending and rejected postings, and a posting closed before it ever went live, have none (404).
         """
-        return self.filter(status__in=["published", "expired", "filled", "closed"], published_at__isnull=False)
+        Status = self.model.Status
+        return self.filter(
+            status__in=[Status.PUBLISHED, Status.EXPIRED, Status.FILLED, Status.CLOSED], published_at__isnull=False
+        )
 
     def counts_by_setting(self) -> dict[str, int]:
         """{setting slug: number of postings}, in one GROUP BY query; settings with none are absent."""
@@ -552,9 +559,9 @@ class PostingQuerySet(models.QuerySet):
             (Q(jurisdiction="") | Q(credential_type__jurisdictional=False)) & Exists(held)
             | Exists(held.filter(jurisdiction=OuterRef("jurisdiction")))
         )
-        unmet = CredentialRequirement.objects.filter(posting=OuterRef("pk"), level="required").exclude(
-            Exists(satisfied)
-        )
+        unmet = CredentialRequirement.objects.filter(
+            posting=OuterRef("pk"), level=CredentialRequirement.Level.REQUIRED
+        ).exclude(Exists(satisfied))
         return self.filter(~Exists(unmet))
 
     def by_pay(self) -> PostingQuerySet:
@@ -601,8 +608,8 @@ class PlaceQuerySet(models.QuerySet):
         if query is None:
             return None
         if query.postal_code:
-            return self.filter(kind="postal", key=query.postal_code).first()
-        places = self.filter(kind="city", key=query.city)
+            return self.filter(kind=self.model.Kind.POSTAL, key=query.postal_code).first()
+        places = self.filter(kind=self.model.Kind.CITY, key=query.city)
         if query.region:
             places = places.filter(region=query.region)
         return places.order_by("-population", "id").first()
@@ -610,4 +617,4 @@ class PlaceQuerySet(models.QuerySet):
 
 class ReportQuerySet(models.QuerySet):
     def open(self) -> ReportQuerySet:
-        return self.filter(status="open")
+        return self.filter(status=self.model.Status.OPEN)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from applicants import services
 from employers.models import EmployerMember
+from postings.models import Posting
 from tests.factories import (
     ApplicantProfileFactory,
     EmployerMemberFactory,
@@ -125,7 +126,7 @@ def test_other_employers_members_and_applicants_get_404_for_the_review(client, w
     assert application.status == "submitted"
     assert not application.notes.exists()
     world["posting"].refresh_from_db()
-    assert world["posting"].status == "published"
+    assert world["posting"].status == Posting.Status.PUBLISHED
 
 
 @pytest.mark.parametrize(("name", "method", "url"), REVIEW_URLS, ids=[u[0] for u in REVIEW_URLS])

@@ -428,7 +428,7 @@ def test_changing_the_status_and_hiring_offers_to_fill_the_posting(
     member_client.post(reverse("review:posting-fill", args=[posting.pk]))
     posting.refresh_from_db()
     assert posting.status == Posting.Status.FILLED
-    assert posting.events.filter(to_status="filled", by=member).exists()
+    assert posting.events.filter(to_status=Posting.Status.FILLED, by=member).exists()
 
 
 def test_a_bad_status_is_refused(member_client, posting):

@@ -389,7 +389,7 @@ def test_postings_that_were_never_public_are_not_found(client, factory):
 
 
 def test_a_posting_closed_before_it_was_published_is_not_found(client):
-    posting = DraftPostingFactory(status="closed")
+    posting = DraftPostingFactory(status=Posting.Status.CLOSED)
 
     assert client.get(posting.get_absolute_url()).status_code == 404
 
