@@ -148,7 +148,7 @@ class ApplyClickQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-# -- Postings as the applicants app sees them (postings/managers.py belongs to the postings app) ---------
+# -- Postings with their applications counted, for the team that reviews them ----------------------------
 
 
 def postings_reviewable_by(user):

@@ -287,7 +287,7 @@ class PostingQuerySet(models.QuerySet):
     def for_detail(self) -> PostingQuerySet:
         return self.select_related("employer").prefetch_related("requirements__options__credential_type")
 
-    # -- Added for the public pages ------------------------------------------------------------
+    # -- The public pages ----------------------------------------------------------------------
 
     def public(self) -> PostingQuerySet:
         """Postings with a public page: open ones (200) and closed ones once published (410).

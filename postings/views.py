@@ -159,7 +159,7 @@ def _posting_page(request, pk, slug=None):
     return render(request, "postings/posting_detail.html", context)
 
 
-# -- Report a job (issue 4) -----------------------------------------------------------------------
+# -- Report a job ---------------------------------------------------------------------------------
 
 REPORTS_PER_HOUR = 10  # per visitor, across postings: enough for a real person, too few to flood the queue
 

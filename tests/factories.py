@@ -160,7 +160,7 @@ class HeldCredentialFactory(factory.django.DjangoModelFactory):
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
 
 
-# -- Added for issue 4: moderation, teams, reports, reminders ------------------------------------
+# -- Moderation, teams, reports, reminders -------------------------------------------------------
 
 
 class ModeratorFactory(UserFactory):
@@ -225,7 +225,7 @@ class ExpiryReminderFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyAttribute(lambda reminder: reminder.posting.expires_at)
 
 
-# -- Applications (issue 5) ---------------------------------------------------------------------------
+# -- Applications -------------------------------------------------------------------------------------
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

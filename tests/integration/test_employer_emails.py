@@ -1,4 +1,4 @@
-"""Issue 4's emails leave through the real Celery worker to a real SMTP sink, each exactly once."""
+"""Employers' emails leave through the real Celery worker to a real SMTP sink, each exactly once."""
 
 import time
 from datetime import timedelta

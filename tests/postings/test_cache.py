@@ -1,4 +1,4 @@
-"""Issue 7, caching where it is honest: anonymous pages are cached briefly (docs/caching.md), a closed or edited
+"""Caching where it is honest: anonymous pages are cached briefly (docs/caching.md), a closed or edited
 posting is stale for at most ANONYMOUS_CACHE_SECONDS, and signed-in pages are never cached across users."""
 
 import time

@@ -82,7 +82,7 @@ def test_publish_refuses_a_run_outside_one_to_sixty_days(days):
 
 def test_reject_needs_a_reason_and_keeps_it_in_the_history():
     posting = PendingPostingFactory()
-    moderator = ModeratorFactory()  # rejecting is a moderator's decision (issue 4)
+    moderator = ModeratorFactory()  # rejecting is a moderator's decision
     with pytest.raises(ValidationError):
         posting_reject(posting=posting, by=moderator, reason="   ")
 

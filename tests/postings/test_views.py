@@ -350,7 +350,7 @@ def test_posting_page_links_to_an_external_application_with_nofollow(client):
 
     html = client.get(posting.get_absolute_url()).content.decode()
 
-    # Through the board's tracked click-out (issue 5), which redirects to the employer's URL.
+    # Through the board's tracked click-out (counted as an apply click), which redirects to the employer's URL.
     assert f'href="/jobs/{posting.pk}/apply/" rel="nofollow">Apply on employer' in html
 
 

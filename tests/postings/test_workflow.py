@@ -1,4 +1,4 @@
-"""Issue 4's posting workflow: every transition through its service, who may make it, and its history."""
+"""The posting workflow: every transition through its service, who may make it, and its history."""
 
 from datetime import timedelta
 
