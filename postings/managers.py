@@ -548,13 +548,11 @@ class PostingQuerySet(models.QuerySet):
         One anti-join in SQL: no required requirement exists that none of its options satisfies. A
         national credential satisfies any jurisdiction; a state or provincial one only its own.
         """
-        from applicants.models import HeldCredential
-
         from .models import CredentialOption, CredentialRequirement
 
-        held = HeldCredential.objects.filter(profile=profile, credential_type=OuterRef("credential_type")).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate())
-        )
+        # Through the profile's own relation, with the applicants' rule for "unexpired": applicants build on
+        # postings, so postings never import them.
+        held = profile.credentials.valid_on(timezone.localdate()).filter(credential_type=OuterRef("credential_type"))
         satisfied = CredentialOption.objects.filter(requirement=OuterRef("pk")).filter(
             (Q(jurisdiction="") | Q(credential_type__jurisdictional=False)) & Exists(held)
             | Exists(held.filter(jurisdiction=OuterRef("jurisdiction")))
