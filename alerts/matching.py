@@ -27,9 +27,8 @@ from decimal import ROUND_CEILING, Decimal
 from django.db import connection
 
 from postings.filters import DEFAULT_RADIUS, HOURLY_CEILING, PostingFilter
-from postings.geo import EARTH_RADIUS_KM, bounding_box, to_km
+from postings.geo import EARTH_RADIUS_KM, bounding_box, region_name, to_km
 from postings.models import Arrangement, EmploymentType, Experience, Place, Setting, Shift
-from postings.templatetags.postings_tags import region_name
 
 # Search parameters an alert keeps. `posted_within`, `sort` and `page` shape a results page, not which
 # new jobs are wanted: an alert only ever sends jobs published after it started.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .models import DecisionMessage
+
 PLACEHOLDERS = {
     "applicant_name": "the applicant's name",
     "job_title": "the job title",
@@ -20,7 +22,7 @@ class DecisionText:
 
 
 DEFAULTS = {
-    "not-selected": DecisionText(
+    DecisionMessage.Kind.NOT_SELECTED: DecisionText(
         subject="Your application for {job_title} at {employer_name}",
         body=(
             "Dear {applicant_name},\n\n"
@@ -31,7 +33,7 @@ DEFAULTS = {
             "The hiring team at {employer_name}"
         ),
     ),
-    "hired": DecisionText(
+    DecisionMessage.Kind.HIRED: DecisionText(
         subject="Welcome to {employer_name}: {job_title}",
         body=(
             "Dear {applicant_name},\n\n"

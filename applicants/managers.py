@@ -85,7 +85,7 @@ class ApplicationQuerySet(models.QuerySet):
         """
         from postings.models import Posting, PostingEvent
 
-        closing = ["expired", "filled", "closed"]
+        closing = [Posting.Status.EXPIRED, Posting.Status.FILLED, Posting.Status.CLOSED]
         latest_closing = (
             PostingEvent.objects.filter(posting=OuterRef("pk"), to_status__in=closing)
             .order_by("-created_at")
@@ -95,7 +95,7 @@ class ApplicationQuerySet(models.QuerySet):
             Posting.objects.closed()
             .annotate(
                 closed_at=models.Case(
-                    models.When(status="published", then="expires_at"),
+                    models.When(status=Posting.Status.PUBLISHED, then="expires_at"),
                     default=Coalesce(Subquery(latest_closing), "expires_at"),
                 )
             )
@@ -146,7 +146,7 @@ class ApplyClickQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-# -- Postings with their applications (postings/managers.py cannot know applications) -------------------
+# -- Postings with their applications counted, for the team that reviews them ----------------------------
 
 
 def postings_for_review(employer):

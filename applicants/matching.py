@@ -19,8 +19,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from postings.geo import region_name
 from postings.models import CredentialRequirement
-from postings.templatetags.postings_tags import region_name
 
 Level = CredentialRequirement.Level
 

@@ -30,7 +30,7 @@ def main() -> int:
     commands = []
     for size in SIZES:
         commands += [(part, ["-m", f"bench.{part}", "--postings", str(size)]) for part in ("search", "naive")]
-    # Job alerts (issue 6): matching in the largest database, delivery through a real worker.
+    # Job alerts: matching in the largest database, delivery through a real worker.
     commands.append(("alerts", ["-m", "bench.alerts", "--postings", str(largest)]))
     commands.append(("http", ["-m", "bench.http", "--postings", str(largest)]))
     commands.append(("plots", ["-m", "bench.plots"]))

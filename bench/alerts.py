@@ -98,7 +98,7 @@ def _weighted_places() -> tuple[list[str], list[int], list[str], list[int], list
 
     regions = list(Posting.objects.open().order_by().values_list("region").annotate(n=Count("id")).order_by("-n")[:70])
     cities = list(
-        Place.objects.filter(kind="city", country__in=["US", "CA"]).order_by("-population")[:300]
+        Place.objects.filter(kind=Place.Kind.CITY, country__in=["US", "CA"]).order_by("-population")[:300]
         .values_list("name", "region", "population")
     )  # fmt: skip
     near = [f"{name}, {region.split('-')[1]}" for name, region, _ in cities]
@@ -389,7 +389,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
     Alert.objects.update(match_keys=keys, **columns)
     for posting_id in postings_copy(count=2, now=now + timedelta(seconds=1), seed=3):
         alert_services.alerts_match_posting(posting_id=posting_id, enqueue=False)
-    pending = AlertDelivery.objects.filter(status="pending").count()
+    pending = AlertDelivery.objects.filter(status=AlertDelivery.Status.PENDING).count()
     if pending != 2 * emails:
         raise SystemExit(f"expected {2 * emails} pending jobs, found {pending}")
     connection.close()
@@ -404,7 +404,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
         seconds = sink.last - started
         time.sleep(1)
         memory = process_tree_memory(worker.pid)  # peak resident memory of the worker and its pool
-    sent = AlertDelivery.objects.filter(status="sent").count()
+    sent = AlertDelivery.objects.filter(status=AlertDelivery.Status.SENT).count()
     _delivery_reset()
     report = {
         "emails": sink.total,

@@ -22,7 +22,7 @@ class EmployerQuerySet(models.QuerySet):
 
 class EmployerMemberQuerySet(models.QuerySet):
     def owners(self) -> EmployerMemberQuerySet:
-        return self.filter(role="owner")
+        return self.filter(role=self.model.Role.OWNER)
 
     def for_employer(self, employer) -> EmployerMemberQuerySet:
         return self.filter(employer=employer)

@@ -1,4 +1,4 @@
-"""Public pages cached briefly for anonymous visitors (issue 7); what, for whom and how long: docs/caching.md.
+"""Public pages cached briefly for anonymous visitors; what, for whom and how long: docs/caching.md.
 
 A copy is shared only when nothing of the visitor can be in it: a GET or HEAD without a session cookie (so
 never a signed-in user), without an Authorization header or a message waiting to be shown, whose response

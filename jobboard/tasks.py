@@ -1,7 +1,24 @@
 import smtplib
 
 from celery import shared_task
+from celery.result import AsyncResult
 from django.core.mail import EmailMultiAlternatives
+
+from .celery import app
+
+
+def enqueue(name: str, /, *args, **kwargs) -> AsyncResult:
+    """Queue the task registered under `name` without importing it.
+
+    An app starts work that belongs to an app above it (a publication wakes the job alerts) by the task's
+    name, so the import graph keeps pointing one way. With CELERY_TASK_ALWAYS_EAGER (the tests) the task
+    runs here and now, as `.delay()` would run it: `send_task` ignores that setting.
+    """
+    if not app.conf.task_always_eager:
+        return app.send_task(name, args=args, kwargs=kwargs)
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # what a worker imports at start: CELERY_IMPORTS, autodiscovery
+    return app.tasks[name].delay(*args, **kwargs)
 
 
 @shared_task(

@@ -6,7 +6,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import services
 from .models import (
     CredentialOption,
     CredentialRequirement,
@@ -17,6 +16,9 @@ from .models import (
     PostingEvent,
     Report,
 )
+from .services.moderation import MODERATE_PERMISSION, posting_approve, posting_reject, posting_request_changes
+from .services.reports import report_close_posting, report_dismiss
+from .services.workflow import posting_close
 
 
 @admin.register(CredentialType)
@@ -116,15 +118,15 @@ class PostingAdmin(admin.ModelAdmin):
     ]
 
     def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm(services.MODERATE_PERMISSION)
+        return request.user.has_perm(MODERATE_PERMISSION)
 
     @admin.action(description="Approve and publish selected postings", permissions=["moderate"])
     def approve(self, request, queryset):
-        _run(self, request, queryset, services.posting_approve, "approved and published")
+        _run(self, request, queryset, posting_approve, "approved and published")
 
     @admin.action(description="Close selected postings", permissions=["change"])
     def close(self, request, queryset):
-        _run(self, request, queryset, services.posting_close, "closed")
+        _run(self, request, queryset, posting_close, "closed")
 
 
 def _run(model_admin, request, queryset, service, done: str, **kwargs) -> None:
@@ -154,7 +156,7 @@ def _with_reason(model_admin, request, queryset, *, service, title: str, done: s
     """An intermediate page asking for the reason, as Django's own delete confirmation does."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
-        keyword = "comment" if service is services.posting_request_changes else "reason"
+        keyword = "comment" if service is posting_request_changes else "reason"
         _run(model_admin, request, queryset, service, done, **{keyword: form.cleaned_data["reason"]})
         return None
     context = {
@@ -212,7 +214,7 @@ class PendingPostingAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm(services.MODERATE_PERMISSION)
+        return request.user.has_perm(MODERATE_PERMISSION)
 
     @admin.display(description="Employer", ordering="employer__name")
     def employer_link(self, posting):
@@ -233,7 +235,7 @@ class PendingPostingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve and publish", permissions=["moderate"])
     def approve(self, request, queryset):
-        _run(self, request, queryset, services.posting_approve, "approved and published")
+        _run(self, request, queryset, posting_approve, "approved and published")
 
     @admin.action(description="Reject with a reason…", permissions=["moderate"])
     def reject(self, request, queryset):
@@ -241,7 +243,7 @@ class PendingPostingAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            service=services.posting_reject,
+            service=posting_reject,
             title="Reject postings",
             done="rejected",
             action="reject",
@@ -253,7 +255,7 @@ class PendingPostingAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            service=services.posting_request_changes,
+            service=posting_request_changes,
             title="Request changes",
             done="sent back for changes",
             action="request_changes",
@@ -287,7 +289,7 @@ class ReportAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm(services.MODERATE_PERMISSION)
+        return request.user.has_perm(MODERATE_PERMISSION)
 
     @admin.display(description="Posting", ordering="posting__title")
     def posting_link(self, report):
@@ -315,11 +317,11 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="Close the reported postings", permissions=["moderate"])
     def close_posting(self, request, queryset):
-        self._each(request, queryset, services.report_close_posting, "acted on: postings closed")
+        self._each(request, queryset, report_close_posting, "acted on: postings closed")
 
     @admin.action(description="Dismiss the reports", permissions=["moderate"])
     def dismiss(self, request, queryset):
-        self._each(request, queryset, services.report_dismiss, "dismissed")
+        self._each(request, queryset, report_dismiss, "dismissed")
 
 
 @admin.register(ExpiryReminder)

@@ -13,9 +13,10 @@ from django.utils.html import escape, format_html
 from jobboard.caching import cache_anonymous
 
 from .filters import COUNTRY_CHOICES, DEFAULT_RADIUS, PostingFilter
+from .geo import region_name
 from .jsonld import absolute_url
 from .models import Posting, Setting
-from .templatetags.postings_tags import pay_range, region_name
+from .templatetags.postings_tags import pay_range
 from .templatetags.seo_tags import CONTROL_CHARACTERS, excerpt
 
 FEED_ITEMS = 50

@@ -249,7 +249,10 @@ class RequirementForm(forms.Form):
     """One requirement: any one of the chosen credentials meets it ("PTCB CPhT or NHA ExCPT")."""
 
     level = forms.ChoiceField(
-        label="Level", choices=CredentialRequirement.Level.choices, initial="required", error_messages=CHOOSE
+        label="Level",
+        choices=CredentialRequirement.Level.choices,
+        initial=CredentialRequirement.Level.REQUIRED,
+        error_messages=CHOOSE,
     )
     within_days = forms.IntegerField(
         label="Days to obtain it",

@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -39,6 +39,19 @@ def region_codes() -> dict[str, str]:
     codes["pei"] = "CA-PE"
     codes["quebec"] = "CA-QC"
     return codes
+
+
+@lru_cache(maxsize=512)
+def _region_name(code: str) -> str:
+    subdivision = pycountry.subdivisions.get(code=code)
+    return subdivision.name if subdivision else code
+
+
+def region_name(code: str) -> str:
+    """ "US-TX" -> "Texas", "CA-ON" -> "Ontario"; an unknown code is shown as it is."""
+    if not code:
+        return ""
+    return _region_name(str(code).upper())
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from django.utils.datastructures import MultiValueDict
 
 from employers.models import Employer
 
-from . import services
 from .forms import REQUIREMENTS_PREFIX, PostingForm, requirement_formset
-from .models import CredentialType, Posting
+from .models import CredentialRequirement, CredentialType, Posting
+from .services.editing import posting_create, posting_update
+from .services.workflow import posting_submit
 
 LIST_FIELDS = {"employment_types", "shifts", "duties", "systems"}
 SCALAR_FIELDS = set(PostingForm.Meta.fields) - LIST_FIELDS
@@ -95,7 +96,9 @@ def _credential_data(credentials, codes: dict[str, int]) -> MultiValueDict:
         if missing := [code for code in any_of if code not in codes]:
             raise LineInvalid(f"{where}.any_of: unknown credential {missing[0]!r}")
         prefix = f"{REQUIREMENTS_PREFIX}-{index}"
-        data[f"{prefix}-level"] = _scalar(f"{where}.level", credential.get("level", "required"))
+        data[f"{prefix}-level"] = _scalar(
+            f"{where}.level", credential.get("level", CredentialRequirement.Level.REQUIRED)
+        )
         data[f"{prefix}-within_days"] = _scalar(f"{where}.within_days", credential.get("within_days"))
         data[f"{prefix}-jurisdiction"] = _scalar(f"{where}.jurisdiction", credential.get("jurisdiction"))
         data.setlist(f"{prefix}-credential_types", [str(codes[code]) for code in any_of])
@@ -220,9 +223,9 @@ def postings_import(
 
 def _save(item: _Valid, *, by) -> Posting:
     if item.instance is None:
-        posting = services.posting_create(employer=item.employer, by=by, data=item.data, requirements=item.requirements)
+        posting = posting_create(employer=item.employer, by=by, data=item.data, requirements=item.requirements)
     else:
-        posting = services.posting_update(posting=item.instance, by=by, data=item.data, requirements=item.requirements)
+        posting = posting_update(posting=item.instance, by=by, data=item.data, requirements=item.requirements)
     if not item.draft and posting.status in (Posting.Status.DRAFT, Posting.Status.REJECTED):
-        posting = services.posting_submit(posting=posting, by=by)
+        posting = posting_submit(posting=posting, by=by)
     return posting

@@ -12,8 +12,11 @@ from functools import lru_cache
 import pycountry
 from django.conf import settings
 
+from jobboard.templatetags.ui import markdown
+
+from .geo import region_name
 from .models import SCHEMA_EMPLOYMENT_TYPE, CredentialRequirement, Experience, PayPeriod, Posting, Setting
-from .templatetags.postings_tags import markdown, region_name, requirement_text
+from .templatetags.postings_tags import requirement_text
 
 OCCUPATIONAL_CATEGORY = {
     "US": "29-2052.00 Pharmacy Technicians",  # O*NET-SOC 2019

@@ -204,7 +204,9 @@ def distance_km_expression(latitude: float, longitude: float):
 
 def open_q(prefix: str = "") -> Q:
     """The condition for a posting anyone can see and apply to, usable across relations."""
-    return Q(**{f"{prefix}status": "published", f"{prefix}expires_at__gt": timezone.now()})
+    from .models import Posting  # models.py builds its managers from this module
+
+    return Q(**{f"{prefix}status": Posting.Status.PUBLISHED, f"{prefix}expires_at__gt": timezone.now()})
 
 
 class PostingQuerySet(models.QuerySet):
@@ -218,15 +220,17 @@ class PostingQuerySet(models.QuerySet):
 
     def closed(self) -> PostingQuerySet:
         """Postings a seeker may still land on that can no longer be applied to (answer 410)."""
+        Status = self.model.Status
         return self.filter(
-            Q(status__in=["expired", "filled", "closed"]) | Q(status="published", expires_at__lte=timezone.now())
+            Q(status__in=[Status.EXPIRED, Status.FILLED, Status.CLOSED])
+            | Q(status=Status.PUBLISHED, expires_at__lte=timezone.now())
         )
 
     def pending_review(self) -> PostingQuerySet:
-        return self.filter(status="pending").order_by("updated_at", "id")
+        return self.filter(status=self.model.Status.PENDING).order_by("updated_at", "id")
 
     def past_expiry(self) -> PostingQuerySet:
-        return self.filter(status="published", expires_at__lte=timezone.now())
+        return self.filter(status=self.model.Status.PUBLISHED, expires_at__lte=timezone.now())
 
     def in_country(self, country: str) -> PostingQuerySet:
         return self.filter(country=country)
@@ -271,7 +275,7 @@ class PostingQuerySet(models.QuerySet):
         return self.filter(Q(title__icontains=text) | Q(reference__icontains=text))
 
     def expiring_between(self, start, end) -> PostingQuerySet:
-        return self.filter(status="published", expires_at__gt=start, expires_at__lte=end)
+        return self.filter(status=self.model.Status.PUBLISHED, expires_at__gt=start, expires_at__lte=end)
 
     def newest(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")
@@ -283,14 +287,17 @@ class PostingQuerySet(models.QuerySet):
     def for_detail(self) -> PostingQuerySet:
         return self.select_related("employer").prefetch_related("requirements__options__credential_type")
 
-    # -- Added for the public pages ------------------------------------------------------------
+    # -- The public pages ----------------------------------------------------------------------
 
     def public(self) -> PostingQuerySet:
         """Postings with a public page: open ones (200) and closed ones once published (410).
 
         Drafts, pending and rejected postings, and a posting closed before it ever went live, have none (404).
         """
-        return self.filter(status__in=["published", "expired", "filled", "closed"], published_at__isnull=False)
+        Status = self.model.Status
+        return self.filter(
+            status__in=[Status.PUBLISHED, Status.EXPIRED, Status.FILLED, Status.CLOSED], published_at__isnull=False
+        )
 
     def counts_by_setting(self) -> dict[str, int]:
         """{setting slug: number of postings}, in one GROUP BY query; settings with none are absent."""
@@ -541,20 +548,18 @@ class PostingQuerySet(models.QuerySet):
         One anti-join in SQL: no required requirement exists that none of its options satisfies. A
         national credential satisfies any jurisdiction; a state or provincial one only its own.
         """
-        from applicants.models import HeldCredential
-
         from .models import CredentialOption, CredentialRequirement
 
-        held = HeldCredential.objects.filter(profile=profile, credential_type=OuterRef("credential_type")).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate())
-        )
+        # Through the profile's own relation, with the applicants' rule for "unexpired": applicants build on
+        # postings, so postings never import them.
+        held = profile.credentials.valid_on(timezone.localdate()).filter(credential_type=OuterRef("credential_type"))
         satisfied = CredentialOption.objects.filter(requirement=OuterRef("pk")).filter(
             (Q(jurisdiction="") | Q(credential_type__jurisdictional=False)) & Exists(held)
             | Exists(held.filter(jurisdiction=OuterRef("jurisdiction")))
         )
-        unmet = CredentialRequirement.objects.filter(posting=OuterRef("pk"), level="required").exclude(
-            Exists(satisfied)
-        )
+        unmet = CredentialRequirement.objects.filter(
+            posting=OuterRef("pk"), level=CredentialRequirement.Level.REQUIRED
+        ).exclude(Exists(satisfied))
         return self.filter(~Exists(unmet))
 
     def by_pay(self) -> PostingQuerySet:
@@ -601,8 +606,8 @@ class PlaceQuerySet(models.QuerySet):
         if query is None:
             return None
         if query.postal_code:
-            return self.filter(kind="postal", key=query.postal_code).first()
-        places = self.filter(kind="city", key=query.city)
+            return self.filter(kind=self.model.Kind.POSTAL, key=query.postal_code).first()
+        places = self.filter(kind=self.model.Kind.CITY, key=query.city)
         if query.region:
             places = places.filter(region=query.region)
         return places.order_by("-population", "id").first()
@@ -610,4 +615,4 @@ class PlaceQuerySet(models.QuerySet):
 
 class ReportQuerySet(models.QuerySet):
     def open(self) -> ReportQuerySet:
-        return self.filter(status="open")
+        return self.filter(status=self.model.Status.OPEN)

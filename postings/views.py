@@ -1,3 +1,5 @@
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -6,11 +8,13 @@ from django_filters.views import FilterView
 
 from jobboard.caching import cache_anonymous
 
-from . import services
 from .filters import PostingFilter
+from .forms import ReportForm
+from .geo import region_name
 from .models import Posting, Setting
 from .pagination import BoundedPaginator
-from .templatetags.postings_tags import region_name
+from .services.counters import posting_record_view
+from .services.reports import report_create, report_fingerprint
 
 # "Pharmacy technician jobs in ...": how a heading names a country filter.
 COUNTRY_PHRASES = {"US": "the United States", "CA": "Canada", "GB": "the United Kingdom"}
@@ -139,7 +143,7 @@ def posting_detail(request, pk, slug=None):
     response = _posting_page(request, pk, slug)
     # Counted outside the cache, so a page served from it is a view too; a redirect or a 410 is not.
     if response.status_code == 200:
-        services.posting_record_view(posting_id=pk)
+        posting_record_view(posting_id=pk)
     return response
 
 
@@ -155,7 +159,7 @@ def _posting_page(request, pk, slug=None):
     return render(request, "postings/posting_detail.html", context)
 
 
-# -- Report a job (issue 4) -----------------------------------------------------------------------
+# -- Report a job ---------------------------------------------------------------------------------
 
 REPORTS_PER_HOUR = 10  # per visitor, across postings: enough for a real person, too few to flood the queue
 
@@ -173,22 +177,15 @@ def _reports_allowed(fingerprint: str) -> bool:
 
 
 def posting_report(request, pk):
-    # Imported here to keep this addition self-contained at the end of a module being rewritten for search.
-    from allauth.account.adapter import get_adapter
-    from django.contrib import messages
-
-    from . import services
-    from .forms import ReportForm
-
     posting = get_object_or_404(Posting.objects.public().select_related("employer"), pk=pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # allauth's notion of the client's address, so proxies are handled as for sign-in rate limits.
-        fingerprint = services.report_fingerprint(ip=get_adapter(request).get_client_ip(request))
+        fingerprint = report_fingerprint(ip=get_adapter(request).get_client_ip(request))
         if not _reports_allowed(fingerprint):
             form.add_error(None, "You have sent many reports in the last hour. Please try again later.")
             return render(request, "postings/report_form.html", {"posting": posting, "form": form}, status=429)
-        services.report_create(
+        report_create(
             posting=posting,
             reason=form.cleaned_data["reason"],
             details=form.cleaned_data["details"],

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from applicants.models import ApplicantProfile, HeldCredential
+from applicants.models import ApplicantProfile, Application, HeldCredential
 from employers.models import Employer, EmployerMember
 from postings.models import (
     CredentialOption,
@@ -160,7 +160,7 @@ class HeldCredentialFactory(factory.django.DjangoModelFactory):
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
 
 
-# -- Added for issue 4: moderation, teams, reports, reminders ------------------------------------
+# -- Moderation, teams, reports, reminders -------------------------------------------------------
 
 
 class ModeratorFactory(UserFactory):
@@ -225,7 +225,7 @@ class ExpiryReminderFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyAttribute(lambda reminder: reminder.posting.expires_at)
 
 
-# -- Applications (issue 5) ---------------------------------------------------------------------------
+# -- Applications -------------------------------------------------------------------------------------
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
@@ -237,7 +237,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     posting = factory.SubFactory(PublishedPostingFactory)
     profile = factory.SubFactory(ApplicantProfileFactory, full_name=factory.Faker("name"))
-    status = "submitted"
+    status = Application.Status.SUBMITTED
     cover_note = "I have three years of retail experience and can start in two weeks."
 
     @factory.post_generation
@@ -245,7 +245,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         if create:
             from applicants.models import ApplicationEvent
 
-            ApplicationEvent.objects.create(application=self, to_status="submitted", created_at=self.submitted_at)
+            ApplicationEvent.objects.create(
+                application=self, to_status=Application.Status.SUBMITTED, created_at=self.submitted_at
+            )
 
 
 class SavedJobFactory(factory.django.DjangoModelFactory):

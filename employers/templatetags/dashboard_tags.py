@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils.safestring import mark_safe
 
+from postings.models import Posting
+
 register = template.Library()
 
 ACTION_LABELS = {
@@ -29,7 +31,7 @@ def action_label(action: str) -> str:
 @register.simple_tag
 def days_left(posting, now: datetime) -> str:
     """ "12 days", "today", "expired": how long a live posting has left; a dash when it has no date."""
-    if posting.expires_at is None or posting.status not in ("published", "expired"):
+    if posting.expires_at is None or posting.status not in (Posting.Status.PUBLISHED, Posting.Status.EXPIRED):
         return mark_safe('<span class="muted">\u2013<span class="visually-hidden">no expiry date</span></span>')
     if posting.expires_at <= now:
         return "expired"

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applicants.models import Application
-from postings import services as posting_services
 from postings.forms import PostingForm, requirement_formset
 from postings.importing import postings_import
 from postings.models import Posting
+from postings.services.editing import posting_create, posting_duplicate, posting_update
+from postings.services.reminders import ReminderLinkInvalid, expiry_reminder_read, expiry_reminder_use
+from postings.services.workflow import posting_close, posting_fill, posting_renew, posting_submit
 
 from .. import services
 from ..forms import BulkActionForm, DashboardFilterForm, EmployerForm, ImportForm
@@ -34,10 +36,10 @@ POSTING_ACTIONS = {
     Posting.Status.CLOSED: ["duplicate"],
 }
 ACTION_SERVICES = {
-    "submit": (posting_services.posting_submit, "Submitted for review."),
-    "close": (posting_services.posting_close, "Closed."),
-    "fill": (posting_services.posting_fill, "Marked as filled. Congratulations!"),
-    "renew": (posting_services.posting_renew, "Renewed."),
+    "submit": (posting_submit, "Submitted for review."),
+    "close": (posting_close, "Closed."),
+    "fill": (posting_fill, "Marked as filled. Congratulations!"),
+    "renew": (posting_renew, "Renewed."),
 }
 
 
@@ -116,14 +118,14 @@ def _posting_form_page(request, employer, posting: Posting | None):
         if form.is_valid() and requirements.is_valid():
             try:
                 if posting is None:
-                    posting = posting_services.posting_create(
+                    posting = posting_create(
                         employer=employer,
                         by=request.user,
                         data=form.cleaned_data,
                         requirements=requirements.requirements,
                     )
                 else:
-                    posting = posting_services.posting_update(
+                    posting = posting_update(
                         posting=posting, by=request.user, data=form.cleaned_data, requirements=requirements.requirements
                     )
             except ValidationError as error:
@@ -191,7 +193,7 @@ def posting_action(request, employer, pk, action):
         messages.error(request, f"A {posting.get_status_display().lower()} posting cannot be changed that way.")
         return redirect("dashboard:posting", slug=employer.slug, pk=posting.pk)
     if action == "duplicate":
-        copy = posting_services.posting_duplicate(posting=posting, by=request.user)
+        copy = posting_duplicate(posting=posting, by=request.user)
         messages.success(request, "Duplicated: this is the new draft. Change what differs and submit it.")
         return redirect("dashboard:posting-edit", slug=employer.slug, pk=copy.pk)
     service, done = ACTION_SERVICES[action]
@@ -235,13 +237,13 @@ def posting_import(request, employer):
 def still_open(request, token):
     """GET asks, POST acts: mail scanners follow links, and must not renew or fill a posting by doing so."""
     try:
-        reminder, action = posting_services.expiry_reminder_read(token=token)
-    except posting_services.ReminderLinkInvalid as error:
+        reminder, action = expiry_reminder_read(token=token)
+    except ReminderLinkInvalid as error:
         return render(request, "employers/link_invalid.html", {"message": str(error)}, status=400)
     done = False
     if request.method == "POST" and reminder.used_at is None:
         try:
-            reminder, done = posting_services.expiry_reminder_use(token=token)
+            reminder, done = expiry_reminder_use(token=token)
         except ValidationError as error:
             return render(request, "employers/link_invalid.html", {"message": " ".join(error.messages)}, status=409)
     context = {"reminder": reminder, "posting": reminder.posting, "action": action, "done": done}

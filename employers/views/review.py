@@ -22,8 +22,8 @@ from applicants.managers import postings_for_review
 from applicants.matching import posting_match
 from applicants.models import Application, ApplicationNote, DecisionMessage
 from applicants.resumes import resume_response
-from postings import services as posting_services
 from postings.models import Posting
+from postings.services import workflow as posting_workflow
 
 from ..models import Employer
 from .base import employer_required
@@ -203,7 +203,7 @@ def posting_bulk(request, employer, pk):
 def posting_fill(request, employer, pk):
     posting = _posting(employer, pk)
     try:
-        posting_services.posting_fill(posting=posting, by=request.user, reason="Filled after hiring an applicant")
+        posting_workflow.posting_fill(posting=posting, by=request.user, reason="Filled after hiring an applicant")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "jobboard",  # for its template tags: `{% load ui %}` on any page
     "postings",
     "employers",
     "applicants",
@@ -102,7 +103,7 @@ CACHES = {
     }
 }
 # Public pages seen by anonymous visitors are kept this long in the cache above, and browsers and proxies may
-# keep them as long (issue 7, docs/caching.md): the most a closed or edited posting can be shown stale. 0: off.
+# keep them as long (docs/caching.md): the most a closed or edited posting can be shown stale. 0: off.
 ANONYMOUS_CACHE_SECONDS = env.int("ANONYMOUS_CACHE_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [

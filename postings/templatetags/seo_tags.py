@@ -11,9 +11,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from jobboard.templatetags.ui import markdown
 from postings.jsonld import absolute_url, posting_jsonld
 
-from .postings_tags import markdown, pay_range, place
+from .postings_tags import pay_range, place
 
 register = template.Library()
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from alerts import services
 from alerts.matching import alert_name
 from alerts.models import Alert, AlertDelivery, AlertPostingMatch
-from postings.services import posting_close, posting_publish
+from postings.services.workflow import posting_close, posting_publish
 from tests.factories import ApplicantProfileFactory, PendingPostingFactory, PublishedPostingFactory, UserFactory
 
 from .alerts_support import criteria_for, make_alert

@@ -297,7 +297,9 @@ def _application_with_resume(posting):
     if posting.status != Posting.Status.PUBLISHED or posting.expires_at <= timezone.now():
         # Apply while it was open, then put the posting back as the test wants it.
         status, expires_at = posting.status, posting.expires_at
-        Posting.objects.filter(pk=posting.pk).update(status="published", expires_at=timezone.now() + timedelta(days=1))
+        Posting.objects.filter(pk=posting.pk).update(
+            status=Posting.Status.PUBLISHED, expires_at=timezone.now() + timedelta(days=1)
+        )
         posting.refresh_from_db()
         application = services.application_submit(profile=profile, posting=posting)
         Posting.objects.filter(pk=posting.pk).update(status=status, expires_at=expires_at)
@@ -312,8 +314,12 @@ def test_resumes_are_purged_only_once_the_posting_closed_long_enough_ago(setting
     recently_expired = ExpiredPostingFactory(published_at=now - timedelta(days=60), expires_at=now - timedelta(days=30))
     filled_long_ago = FilledPostingFactory(published_at=now - timedelta(days=300))
     filled_recently = FilledPostingFactory(published_at=now - timedelta(days=300))
-    PostingEvent.objects.create(posting=filled_long_ago, to_status="filled", created_at=now - timedelta(days=190))
-    PostingEvent.objects.create(posting=filled_recently, to_status="filled", created_at=now - timedelta(days=10))
+    PostingEvent.objects.create(
+        posting=filled_long_ago, to_status=Posting.Status.FILLED, created_at=now - timedelta(days=190)
+    )
+    PostingEvent.objects.create(
+        posting=filled_recently, to_status=Posting.Status.FILLED, created_at=now - timedelta(days=10)
+    )
     closed_never_evented = ClosedPostingFactory(
         published_at=now - timedelta(days=400), expires_at=now - timedelta(days=370)
     )
@@ -341,9 +347,11 @@ def test_a_renewed_then_expired_posting_counts_from_its_latest_closing(settings,
     settings.APPLICATION_RESUME_RETENTION_DAYS = 180
     now = timezone.now()
     posting = ExpiredPostingFactory(published_at=now - timedelta(days=300), expires_at=now - timedelta(days=20))
-    PostingEvent.objects.create(posting=posting, to_status="expired", created_at=now - timedelta(days=250))
-    PostingEvent.objects.create(posting=posting, to_status="published", created_at=now - timedelta(days=50))
-    PostingEvent.objects.create(posting=posting, to_status="expired", created_at=now - timedelta(days=20))
+    PostingEvent.objects.create(posting=posting, to_status=Posting.Status.EXPIRED, created_at=now - timedelta(days=250))
+    PostingEvent.objects.create(
+        posting=posting, to_status=Posting.Status.PUBLISHED, created_at=now - timedelta(days=50)
+    )
+    PostingEvent.objects.create(posting=posting, to_status=Posting.Status.EXPIRED, created_at=now - timedelta(days=20))
     application = _application_with_resume(posting)
 
     with django_capture_on_commit_callbacks(execute=True):

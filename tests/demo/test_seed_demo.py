@@ -73,7 +73,7 @@ def flush():
 
 
 def test_the_same_seed_gives_the_same_data(frozen_now):
-    # As the issue puts it: `seed_demo --postings 1000 --seed 1` twice gives the same data.
+    # `seed_demo --postings 1000 --seed 1` twice gives the same data: demos and bug reports can be reproduced.
     seed(postings=1000, seed=1)
     first = snapshot()
     flush()

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from alerts import services as alert_services
 from alerts.models import Alert, AlertDelivery
-from postings.services import posting_publish
+from postings.services.workflow import posting_publish
 from tests.alerts.alerts_support import make_alert
 from tests.e2e.support import PASSWORD
 from tests.factories import EmployerFactory, PendingPostingFactory, PublishedPostingFactory, UserFactory

@@ -286,7 +286,10 @@ def test_bulk_close_and_renew(owner_client, employer):
     owner_client.post(url, {"action": "renew", "postings": [expired.pk]})
     owner_client.post(url, {"action": "close", "postings": [live.pk, other.pk]})
 
-    assert set(Posting.objects.filter(employer=employer).values_list("status", flat=True)) == {"closed", "published"}
+    assert set(Posting.objects.filter(employer=employer).values_list("status", flat=True)) == {
+        Status.CLOSED,
+        Status.PUBLISHED,
+    }
     expired.refresh_from_db()
     assert expired.status == Status.PUBLISHED
 

@@ -30,7 +30,7 @@ from alerts.models import Alert, AlertDelivery
 from alerts.tasks import alerts_deliver_pending_task, alerts_deliver_task, alerts_match_due_task
 from jobboard.celery import app as celery_app
 from jobboard.mail import email_send
-from postings.services import posting_publish
+from postings.services.workflow import posting_publish
 from tests.alerts.alerts_support import make_alert
 from tests.factories import PendingPostingFactory, PublishedPostingFactory
 from tests.integration.conftest import BASE_DIR, SmtpSink, _test_database_url

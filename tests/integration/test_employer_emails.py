@@ -1,4 +1,4 @@
-"""Issue 4's emails leave through the real Celery worker to a real SMTP sink, each exactly once."""
+"""Employers' emails leave through the real Celery worker to a real SMTP sink, each exactly once."""
 
 import time
 from datetime import timedelta
@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from employers.models import EmployerMember
-from postings import services
+from postings.services.moderation import posting_reject
+from postings.services.reminders import postings_remind_expiring
 from tests.factories import (
     EmployerFactory,
     EmployerMemberFactory,
@@ -26,7 +27,7 @@ QUIET_SECONDS = 3  # long enough for a duplicate to arrive, if the worker were t
 def test_a_rejection_reaches_the_poster_once(celery_worker, smtp_sink):
     posting = PendingPostingFactory(created_by=UserFactory(email="poster@example.com"), title="Retail Technician")
 
-    services.posting_reject(posting=posting, by=ModeratorFactory(), reason="Add the pay range.")
+    posting_reject(posting=posting, by=ModeratorFactory(), reason="Add the pay range.")
 
     [message] = smtp_sink.wait_for(1)
     time.sleep(QUIET_SECONDS)
@@ -47,8 +48,8 @@ def test_the_still_open_reminder_is_sent_once_however_often_beat_runs(celery_wor
         employer=employer, published_at=now - timedelta(days=28), expires_at=now + timedelta(days=2)
     )
 
-    assert services.postings_remind_expiring() == 1
-    assert services.postings_remind_expiring() == 0
+    assert postings_remind_expiring() == 1
+    assert postings_remind_expiring() == 0
 
     [message] = smtp_sink.wait_for(1)
     time.sleep(QUIET_SECONDS)

@@ -83,7 +83,7 @@ def test_bulk_approve_from_the_queue(moderator_client):
 
     moderator_client.post(QUEUE, {"action": "approve", "_selected_action": [p.pk for p in postings]})
 
-    assert set(Posting.objects.values_list("status", flat=True)) == {"published"}
+    assert set(Posting.objects.values_list("status", flat=True)) == {Posting.Status.PUBLISHED}
     assert not PendingPosting.objects.pending_review().exists()
 
 
@@ -101,7 +101,7 @@ def test_reject_asks_for_the_reason_then_rejects_and_emails(moderator_client, dj
     assert empty.status_code == 200  # asked again
     assert done.status_code == 302
     posting.refresh_from_db()
-    assert posting.status == "rejected"
+    assert posting.status == Posting.Status.REJECTED
     assert posting.events.get().reason == "Pay range missing."
     [message] = mail.outbox
     assert message.to == ["poster@example.com"]
@@ -114,7 +114,7 @@ def test_request_changes_from_the_queue(moderator_client, django_capture_on_comm
     moderator_client.post(QUEUE, data)
 
     posting.refresh_from_db()
-    assert posting.status == "draft"
+    assert posting.status == Posting.Status.DRAFT
     assert posting.events.get().reason == "Add shifts."
 
 
@@ -126,12 +126,12 @@ def test_a_staff_user_outside_the_group_cannot_see_the_queue_or_approve(client):
     client.post(QUEUE, {"action": "approve", "_selected_action": [posting.pk]})
 
     posting.refresh_from_db()
-    assert posting.status == "pending"
+    assert posting.status == Posting.Status.PENDING
 
 
 def test_the_queue_page_of_a_posting_shows_its_history(moderator_client):
     posting = PendingPostingFactory()
-    posting.events.create(from_status="draft", to_status="pending", reason="Submitted")
+    posting.events.create(from_status=Posting.Status.DRAFT, to_status=Posting.Status.PENDING, reason="Submitted")
 
     response = moderator_client.get(reverse("admin:postings_pendingposting_change", args=[posting.pk]))
 
@@ -156,7 +156,7 @@ def test_reports_queue_closes_the_posting(moderator_client):
 
     report.refresh_from_db()
     assert report.status == Report.Status.ACTED
-    assert report.posting.status == "closed"
+    assert report.posting.status == Posting.Status.CLOSED
 
 
 def test_reports_queue_dismisses(moderator_client):
@@ -166,7 +166,7 @@ def test_reports_queue_dismisses(moderator_client):
 
     report.refresh_from_db()
     assert report.status == Report.Status.DISMISSED
-    assert report.posting.status == "published"
+    assert report.posting.status == Posting.Status.PUBLISHED
 
 
 def test_reports_queue_lists_open_reports(moderator_client):

@@ -1,4 +1,4 @@
-"""Issue 7, caching where it is honest: anonymous pages are cached briefly (docs/caching.md), a closed or edited
+"""Caching where it is honest: anonymous pages are cached briefly (docs/caching.md), a closed or edited
 posting is stale for at most ANONYMOUS_CACHE_SECONDS, and signed-in pages are never cached across users."""
 
 import time
@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jobboard.caching import cache_anonymous
-from postings import services
 from postings.models import Posting
+from postings.services import counters
+from postings.services.workflow import posting_close
 from tests.factories import (
     ApplicantProfileFactory,
     ApplicationFactory,
@@ -175,7 +176,7 @@ def test_a_closed_posting_answers_410_once_the_cache_time_has_passed(client, pos
     url, search = posting.get_absolute_url(), reverse("postings:list")
     assert client.get(url).status_code == 200
     assert "IV Room Technician" in client.get(search).content.decode()
-    services.posting_close(posting=posting, by=UserFactory())
+    posting_close(posting=posting, by=UserFactory())
 
     assert client.get(url).status_code == 200  # stale, within the stated time
     wait_for_expiry(settings)
@@ -321,9 +322,9 @@ def test_a_plain_page_is_cached_once_per_url(rf):
 
 @pytest.fixture
 def _no_counted_views():
-    services._redis().delete(services.VIEWS_KEY, services.VIEWS_FLUSHING_KEY)
+    counters._redis().delete(counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY)
     yield
-    services._redis().delete(services.VIEWS_KEY, services.VIEWS_FLUSHING_KEY)
+    counters._redis().delete(counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY)
 
 
 @pytest.mark.usefixtures("_no_counted_views")
@@ -334,7 +335,7 @@ def test_views_served_from_the_cache_are_counted(client, posting, applicant_a, d
         client.get(posting.get_absolute_url())
     signed_in(applicant_a).get(posting.get_absolute_url())
 
-    services.posting_views_flush()
+    counters.posting_views_flush()
 
     posting.refresh_from_db()
     assert posting.view_count == 4

@@ -70,7 +70,10 @@ def test_a_file_imports_and_submits_each_posting(employer, write):
 
     assert out.strip() == "Imported 2 postings: 2 new, 0 updated."
     postings = Posting.objects.filter(employer=employer).order_by("reference")
-    assert [(p.reference, p.status) for p in postings] == [("A-1", "pending"), ("A-2", "pending")]
+    assert [(p.reference, p.status) for p in postings] == [
+        ("A-1", Posting.Status.PENDING),
+        ("A-2", Posting.Status.PENDING),
+    ]
     assert postings[0].requirements.get().options.count() == 2
     assert postings[0].latitude is not None
 
@@ -122,7 +125,7 @@ def test_reimporting_the_same_file_twice_changes_nothing(write):
     run(path, "--employer", "trusted")
 
     posting.refresh_from_db()
-    assert posting.status == "published"
+    assert posting.status == Posting.Status.PUBLISHED
     assert posting.events.count() == events
     assert posting.employer == employer
 
@@ -195,7 +198,7 @@ def test_blank_lines_are_skipped_and_numbering_follows_the_file(employer):
 def test_drafts_stay_drafts(employer):
     postings_import(lines=[json.dumps(record("A-1", draft=True))], employer=employer)
 
-    assert Posting.objects.get().status == "draft"
+    assert Posting.objects.get().status == Posting.Status.DRAFT
 
 
 def test_an_unknown_employer_or_missing_file_is_a_clear_error(tmp_path):

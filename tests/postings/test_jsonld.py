@@ -7,8 +7,8 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
+from jobboard.templatetags.ui import markdown
 from postings.jsonld import posting_jsonld
-from postings.templatetags.postings_tags import markdown
 from postings.templatetags.seo_tags import excerpt, jsonld_script
 from tests.factories import (
     ClosedPostingFactory,

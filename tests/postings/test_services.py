@@ -4,8 +4,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from postings import services
 from postings.models import InvalidTransition, Posting, PostingEvent
+from postings.services.moderation import posting_reject
+from postings.services.workflow import (
+    posting_close,
+    posting_fill,
+    posting_publish,
+    posting_renew,
+    posting_submit,
+    postings_expire,
+)
 from tests.factories import (
     ClosedPostingFactory,
     DraftPostingFactory,
@@ -30,7 +38,7 @@ def test_submit_sends_an_untrusted_employers_draft_to_review():
     user = UserFactory()
     posting = DraftPostingFactory(employer=EmployerFactory(trusted=False))
 
-    services.posting_submit(posting=posting, by=user)
+    posting_submit(posting=posting, by=user)
 
     posting.refresh_from_db()
     assert posting.status == Status.PENDING
@@ -42,7 +50,7 @@ def test_submit_sends_an_untrusted_employers_draft_to_review():
 def test_submit_publishes_a_trusted_employers_draft_at_once_and_records_both_steps():
     posting = DraftPostingFactory(employer=TrustedEmployerFactory())
 
-    services.posting_submit(posting=posting, by=UserFactory())
+    posting_submit(posting=posting, by=UserFactory())
 
     posting.refresh_from_db()
     assert posting.status == Status.PUBLISHED
@@ -53,7 +61,7 @@ def test_submit_publishes_a_trusted_employers_draft_at_once_and_records_both_ste
 def test_publish_sets_dates_with_default_thirty_days():
     posting = PendingPostingFactory()
 
-    services.posting_publish(posting=posting, by=UserFactory())
+    posting_publish(posting=posting, by=UserFactory())
 
     posting.refresh_from_db()
     assert posting.status == Status.PUBLISHED
@@ -65,7 +73,7 @@ def test_publish_refuses_a_run_outside_one_to_sixty_days(days):
     posting = PendingPostingFactory()
 
     with pytest.raises(ValidationError, match="between 1 and 60 days"):
-        services.posting_publish(posting=posting, by=UserFactory(), days=days)
+        posting_publish(posting=posting, by=UserFactory(), days=days)
 
     posting.refresh_from_db()
     assert posting.status == Status.PENDING
@@ -74,11 +82,11 @@ def test_publish_refuses_a_run_outside_one_to_sixty_days(days):
 
 def test_reject_needs_a_reason_and_keeps_it_in_the_history():
     posting = PendingPostingFactory()
-    moderator = ModeratorFactory()  # rejecting is a moderator's decision (issue 4)
+    moderator = ModeratorFactory()  # rejecting is a moderator's decision
     with pytest.raises(ValidationError):
-        services.posting_reject(posting=posting, by=moderator, reason="   ")
+        posting_reject(posting=posting, by=moderator, reason="   ")
 
-    services.posting_reject(posting=posting, by=moderator, reason="Pay range missing for Colorado.")
+    posting_reject(posting=posting, by=moderator, reason="Pay range missing for Colorado.")
 
     posting.refresh_from_db()
     assert posting.status == Status.REJECTED
@@ -88,19 +96,19 @@ def test_reject_needs_a_reason_and_keeps_it_in_the_history():
 @pytest.mark.parametrize(
     ("factory", "service"),
     [
-        (DraftPostingFactory, services.posting_publish),
-        (DraftPostingFactory, services.posting_fill),
-        (DraftPostingFactory, services.posting_renew),
-        (PendingPostingFactory, services.posting_fill),
-        (PendingPostingFactory, services.posting_submit),
-        (PublishedPostingFactory, services.posting_publish),
-        (FilledPostingFactory, services.posting_submit),
-        (RejectedPostingFactory, services.posting_publish),
-        (FilledPostingFactory, services.posting_close),
-        (FilledPostingFactory, services.posting_renew),
-        (ClosedPostingFactory, services.posting_publish),
-        (ClosedPostingFactory, services.posting_fill),
-        (ClosedPostingFactory, services.posting_renew),
+        (DraftPostingFactory, posting_publish),
+        (DraftPostingFactory, posting_fill),
+        (DraftPostingFactory, posting_renew),
+        (PendingPostingFactory, posting_fill),
+        (PendingPostingFactory, posting_submit),
+        (PublishedPostingFactory, posting_publish),
+        (FilledPostingFactory, posting_submit),
+        (RejectedPostingFactory, posting_publish),
+        (FilledPostingFactory, posting_close),
+        (FilledPostingFactory, posting_renew),
+        (ClosedPostingFactory, posting_publish),
+        (ClosedPostingFactory, posting_fill),
+        (ClosedPostingFactory, posting_renew),
     ],
 )
 def test_illegal_transitions_are_refused_and_change_nothing(factory, service):
@@ -118,11 +126,11 @@ def test_illegal_transitions_are_refused_and_change_nothing(factory, service):
 @pytest.mark.parametrize(
     ("factory", "service", "expected"),
     [
-        (PublishedPostingFactory, services.posting_fill, Status.FILLED),
-        (PublishedPostingFactory, services.posting_close, Status.CLOSED),
-        (ExpiredPostingFactory, services.posting_fill, Status.FILLED),
-        (DraftPostingFactory, services.posting_close, Status.CLOSED),
-        (PendingPostingFactory, services.posting_close, Status.CLOSED),
+        (PublishedPostingFactory, posting_fill, Status.FILLED),
+        (PublishedPostingFactory, posting_close, Status.CLOSED),
+        (ExpiredPostingFactory, posting_fill, Status.FILLED),
+        (DraftPostingFactory, posting_close, Status.CLOSED),
+        (PendingPostingFactory, posting_close, Status.CLOSED),
     ],
 )
 def test_legal_closing_transitions(factory, service, expected):
@@ -138,7 +146,7 @@ def test_legal_closing_transitions(factory, service, expected):
 def test_renew_extends_but_never_beyond_sixty_days_from_now():
     posting = PublishedPostingFactory(expires_at=timezone.now() + timedelta(days=25))
 
-    services.posting_renew(posting=posting, by=UserFactory(), days=30)
+    posting_renew(posting=posting, by=UserFactory(), days=30)
 
     posting.refresh_from_db()
     assert posting.expires_at <= timezone.now() + timedelta(days=60)
@@ -148,7 +156,7 @@ def test_renew_extends_but_never_beyond_sixty_days_from_now():
 def test_renew_brings_an_expired_posting_back():
     posting = ExpiredPostingFactory()
 
-    services.posting_renew(posting=posting, by=UserFactory())
+    posting_renew(posting=posting, by=UserFactory())
 
     posting.refresh_from_db()
     assert posting.status == Status.PUBLISHED
@@ -159,8 +167,8 @@ def test_expire_moves_only_postings_past_their_date_and_is_idempotent():
     past = PastExpiryPostingFactory.create_batch(3)
     current = PublishedPostingFactory()
 
-    assert services.postings_expire() == 3
-    assert services.postings_expire() == 0
+    assert postings_expire() == 3
+    assert postings_expire() == 0
 
     assert set(Posting.objects.filter(status=Status.EXPIRED)) == set(past)
     current.refresh_from_db()

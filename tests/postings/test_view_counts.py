@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from postings import services
 from postings.models import Posting
+from postings.services import counters
 from tests.factories import EmployerMemberFactory, PublishedPostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_counted_views():
-    services._redis().delete(services.VIEWS_KEY, services.VIEWS_FLUSHING_KEY)
+    counters._redis().delete(counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY)
     yield
-    services._redis().delete(services.VIEWS_KEY, services.VIEWS_FLUSHING_KEY)
+    counters._redis().delete(counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY)
 
 
 def test_views_of_the_page_are_counted_and_flushed_in_one_update(client, django_assert_num_queries):
@@ -24,20 +24,20 @@ def test_views_of_the_page_are_counted_and_flushed_in_one_update(client, django_
     client.get(other.get_absolute_url())
 
     with django_assert_num_queries(3):  # savepoint, the UPDATE, release: one statement for every posting
-        assert services.posting_views_flush() == 2
+        assert counters.posting_views_flush() == 2
 
     assert dict(Posting.objects.values_list("pk", "view_count")) == {posting.pk: 3, other.pk: 1}
-    assert services.posting_views_flush() == 0  # nothing counted since: nothing to do
+    assert counters.posting_views_flush() == 0  # nothing counted since: nothing to do
 
 
 def test_views_counted_during_a_flush_are_kept_for_the_next_one(client):
     posting = PublishedPostingFactory()
     client.get(posting.get_absolute_url())
-    services._redis().rename(services.VIEWS_KEY, services.VIEWS_FLUSHING_KEY)  # a flush that stopped midway
+    counters._redis().rename(counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY)  # a flush that stopped midway
     client.get(posting.get_absolute_url())
 
-    services.posting_views_flush()  # finishes the interrupted batch
-    services.posting_views_flush()  # then the view counted meanwhile
+    counters.posting_views_flush()  # finishes the interrupted batch
+    counters.posting_views_flush()  # then the view counted meanwhile
 
     posting.refresh_from_db()
     assert posting.view_count == 2
@@ -48,7 +48,7 @@ def test_closed_postings_and_redirects_are_not_counted(client):
     client.get(posting.get_absolute_url())
     client.get(reverse("postings:detail-short", args=[posting.pk]))
 
-    assert services.posting_views_flush() == 0
+    assert counters.posting_views_flush() == 0
 
 
 def test_the_dashboard_shows_each_postings_views(client):

@@ -350,7 +350,7 @@ def test_posting_page_links_to_an_external_application_with_nofollow(client):
 
     html = client.get(posting.get_absolute_url()).content.decode()
 
-    # Through the board's tracked click-out (issue 5), which redirects to the employer's URL.
+    # Through the board's tracked click-out (counted as an apply click), which redirects to the employer's URL.
     assert f'href="/jobs/{posting.pk}/apply/" rel="nofollow">Apply on employer' in html
 
 
@@ -389,7 +389,7 @@ def test_postings_that_were_never_public_are_not_found(client, factory):
 
 
 def test_a_posting_closed_before_it_was_published_is_not_found(client):
-    posting = DraftPostingFactory(status="closed")
+    posting = DraftPostingFactory(status=Posting.Status.CLOSED)
 
     assert client.get(posting.get_absolute_url()).status_code == 404
 

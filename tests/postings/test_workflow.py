@@ -1,4 +1,4 @@
-"""Issue 4's posting workflow: every transition through its service, who may make it, and its history."""
+"""The posting workflow: every transition through its service, who may make it, and its history."""
 
 from datetime import timedelta
 
@@ -7,8 +7,18 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from postings import services
 from postings.models import CredentialRequirement, InvalidTransition, Posting, PostingEvent, Report
+from postings.services.editing import posting_create, posting_duplicate, posting_update
+from postings.services.moderation import posting_approve, posting_reject, posting_request_changes
+from postings.services.reports import report_close_posting, report_create, report_dismiss, report_fingerprint
+from postings.services.workflow import (
+    posting_close,
+    posting_fill,
+    posting_publish,
+    posting_renew,
+    posting_submit,
+    postings_expire,
+)
 from tests.factories import (
     ClosedPostingFactory,
     CredentialOptionFactory,
@@ -77,7 +87,7 @@ def test_create_saves_a_draft_with_its_requirements_coordinates_and_history(post
         {"level": "within", "within_days": 90, "options": [(credential_type("state-registration"), "US-TX")]},
     ]
 
-    posting = services.posting_create(employer=employer, by=poster, data=posting_data(), requirements=requirements)
+    posting = posting_create(employer=employer, by=poster, data=posting_data(), requirements=requirements)
 
     posting.refresh_from_db()
     assert posting.status == Status.DRAFT
@@ -91,8 +101,8 @@ def test_create_saves_a_draft_with_its_requirements_coordinates_and_history(post
 
 def test_two_postings_with_the_same_title_get_distinct_slugs(poster):
     employer = EmployerFactory()
-    first = services.posting_create(employer=employer, by=poster, data=posting_data(), requirements=[])
-    second = services.posting_create(employer=employer, by=poster, data=posting_data(), requirements=[])
+    first = posting_create(employer=employer, by=poster, data=posting_data(), requirements=[])
+    second = posting_create(employer=employer, by=poster, data=posting_data(), requirements=[])
 
     assert first.slug == "hospital-pharmacy-technician"
     assert second.slug == "hospital-pharmacy-technician-2"
@@ -100,13 +110,13 @@ def test_two_postings_with_the_same_title_get_distinct_slugs(poster):
 
 def test_geocoding_falls_back_to_the_city_and_leaves_unknown_places_empty(poster):
     employer = EmployerFactory()
-    toronto = services.posting_create(
+    toronto = posting_create(
         employer=employer,
         by=poster,
         data=posting_data(country="CA", region="CA-ON", city="Toronto", postal_code="M5V 2T6", pay_currency="CAD"),
         requirements=[],
     )
-    nowhere = services.posting_create(
+    nowhere = posting_create(
         employer=employer, by=poster, data=posting_data(city="Nowhereville", postal_code=""), requirements=[]
     )
 
@@ -117,7 +127,7 @@ def test_geocoding_falls_back_to_the_city_and_leaves_unknown_places_empty(poster
 def test_editing_a_live_posting_of_an_untrusted_employer_sends_it_back_to_review(poster):
     posting = PublishedPostingFactory(employer=EmployerFactory(trusted=False))
 
-    services.posting_update(posting=posting, by=poster, data={"title": "Lead Technician"}, requirements=[])
+    posting_update(posting=posting, by=poster, data={"title": "Lead Technician"}, requirements=[])
 
     posting.refresh_from_db()
     assert posting.status == Status.PENDING
@@ -130,7 +140,7 @@ def test_editing_a_live_posting_of_an_untrusted_employer_sends_it_back_to_review
 def test_editing_a_live_posting_of_a_trusted_employer_keeps_it_live_and_records_the_edit(poster):
     posting = PublishedPostingFactory(employer=TrustedEmployerFactory())
 
-    services.posting_update(posting=posting, by=poster, data={"title": "Lead Technician"}, requirements=[])
+    posting_update(posting=posting, by=poster, data={"title": "Lead Technician"}, requirements=[])
 
     posting.refresh_from_db()
     assert posting.status == Status.PUBLISHED
@@ -141,7 +151,7 @@ def test_editing_a_live_posting_of_a_trusted_employer_keeps_it_live_and_records_
 def test_saving_a_live_posting_unchanged_does_not_send_it_back_to_review(poster):
     posting = PublishedPostingFactory(employer=EmployerFactory(trusted=False))
 
-    services.posting_update(posting=posting, by=poster, data={"title": posting.title}, requirements=[])
+    posting_update(posting=posting, by=poster, data={"title": posting.title}, requirements=[])
 
     posting.refresh_from_db()
     assert posting.status == Status.PUBLISHED
@@ -153,7 +163,7 @@ def test_a_filled_or_closed_posting_cannot_be_edited(factory, poster):
     posting = factory(title="Old")
 
     with pytest.raises(InvalidTransition):
-        services.posting_update(posting=posting, by=poster, data={"title": "New"}, requirements=[])
+        posting_update(posting=posting, by=poster, data={"title": "New"}, requirements=[])
 
     posting.refresh_from_db()
     assert posting.title == "Old"
@@ -164,7 +174,7 @@ def test_duplicate_makes_a_draft_copy_with_its_requirements_but_not_its_identity
     requirement = CredentialRequirementFactory(posting=original, level=CredentialRequirement.Level.PREFERRED)
     CredentialOptionFactory(requirement=requirement, credential_type=credential_type("ptcb-cspt"))
 
-    copy = services.posting_duplicate(posting=original, by=poster)
+    copy = posting_duplicate(posting=original, by=poster)
 
     assert copy.pk != original.pk
     assert (copy.status, copy.reference, copy.published_at, copy.created_by) == (Status.DRAFT, "", None, poster)
@@ -180,9 +190,9 @@ def test_duplicate_makes_a_draft_copy_with_its_requirements_but_not_its_identity
 def test_the_untrusted_path_draft_submit_approve(poster, moderator):
     posting = DraftPostingFactory(employer=EmployerFactory(trusted=False), created_by=poster)
 
-    services.posting_submit(posting=posting, by=poster)
+    posting_submit(posting=posting, by=poster)
     assert posting.status == Status.PENDING
-    services.posting_approve(posting=posting, by=moderator)
+    posting_approve(posting=posting, by=moderator)
 
     posting.refresh_from_db()
     assert posting.status == Status.PUBLISHED
@@ -194,7 +204,7 @@ def test_the_untrusted_path_draft_submit_approve(poster, moderator):
 def test_the_trusted_path_publishes_on_submit_without_a_moderator(poster):
     posting = DraftPostingFactory(employer=TrustedEmployerFactory(), created_by=poster)
 
-    services.posting_submit(posting=posting, by=poster)
+    posting_submit(posting=posting, by=poster)
 
     assert posting.status == Status.PUBLISHED
     assert posting.events.last().reason.startswith("Trusted employer")
@@ -204,7 +214,7 @@ def test_the_trusted_path_publishes_on_submit_without_a_moderator(poster):
 def test_approve_runs_for_the_default_or_given_days(moderator, days, expected):
     posting = PendingPostingFactory()
 
-    services.posting_approve(posting=posting, by=moderator, days=days)
+    posting_approve(posting=posting, by=moderator, days=days)
 
     assert posting.expires_at - posting.published_at == timedelta(days=expected)
 
@@ -213,7 +223,7 @@ def test_approve_refuses_more_than_sixty_days(moderator):
     posting = PendingPostingFactory()
 
     with pytest.raises(ValidationError):
-        services.posting_approve(posting=posting, by=moderator, days=61)
+        posting_approve(posting=posting, by=moderator, days=61)
 
     posting.refresh_from_db()
     assert posting.status == Status.PENDING
@@ -223,7 +233,7 @@ def test_reject_emails_the_poster_once_with_the_reason(poster, moderator, django
     posting = PendingPostingFactory(created_by=poster, title="Retail Technician")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.posting_reject(posting=posting, by=moderator, reason="Add the pay range: Colorado requires it.")
+        posting_reject(posting=posting, by=moderator, reason="Add the pay range: Colorado requires it.")
 
     assert posting.status == Status.REJECTED
     [message] = mail.outbox
@@ -239,7 +249,7 @@ def test_request_changes_returns_the_posting_to_drafts_and_emails_the_comment(
     posting = PendingPostingFactory(created_by=poster)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.posting_request_changes(posting=posting, by=moderator, comment="Say which shifts.")
+        posting_request_changes(posting=posting, by=moderator, comment="Say which shifts.")
 
     posting.refresh_from_db()
     assert posting.status == Status.DRAFT
@@ -255,7 +265,7 @@ def test_a_posting_without_a_known_poster_notifies_the_owners(moderator, django_
     posting = PendingPostingFactory(employer=employer, created_by=None)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.posting_reject(posting=posting, by=moderator, reason="Duplicate of another posting.")
+        posting_reject(posting=posting, by=moderator, reason="Duplicate of another posting.")
 
     assert mail.outbox[0].to == ["owner@example.com"]
 
@@ -264,7 +274,7 @@ def test_request_changes_needs_a_comment(moderator):
     posting = PendingPostingFactory()
 
     with pytest.raises(ValidationError):
-        services.posting_request_changes(posting=posting, by=moderator, comment="  ")
+        posting_request_changes(posting=posting, by=moderator, comment="  ")
 
     posting.refresh_from_db()
     assert posting.status == Status.PENDING
@@ -273,9 +283,9 @@ def test_request_changes_needs_a_comment(moderator):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda posting, user: services.posting_approve(posting=posting, by=user),
-        lambda posting, user: services.posting_reject(posting=posting, by=user, reason="No."),
-        lambda posting, user: services.posting_request_changes(posting=posting, by=user, comment="Change it."),
+        lambda posting, user: posting_approve(posting=posting, by=user),
+        lambda posting, user: posting_reject(posting=posting, by=user, reason="No."),
+        lambda posting, user: posting_request_changes(posting=posting, by=user, comment="Change it."),
     ],
     ids=["approve", "reject", "request-changes"],
 )
@@ -303,8 +313,8 @@ def test_only_moderators_decide_on_a_pending_posting(call, who):
 @pytest.mark.parametrize(
     "call",
     [
-        lambda posting, user: services.posting_approve(posting=posting, by=user),
-        lambda posting, user: services.posting_request_changes(posting=posting, by=user, comment="Change it."),
+        lambda posting, user: posting_approve(posting=posting, by=user),
+        lambda posting, user: posting_request_changes(posting=posting, by=user, comment="Change it."),
     ],
     ids=["approve", "request-changes"],
 )
@@ -323,7 +333,7 @@ def test_moderation_needs_a_pending_posting(factory, call, moderator):
 def test_a_superuser_may_moderate_without_the_group():
     posting = PendingPostingFactory()
 
-    services.posting_approve(posting=posting, by=UserFactory(is_superuser=True, is_staff=True))
+    posting_approve(posting=posting, by=UserFactory(is_superuser=True, is_staff=True))
 
     assert posting.status == Status.PUBLISHED
 
@@ -335,9 +345,9 @@ def test_published_to_filled_closed_and_renewed_with_history(poster):
     filled, closed, renewed = PublishedPostingFactory.create_batch(3)
     old_expiry = renewed.expires_at
 
-    services.posting_fill(posting=filled, by=poster)
-    services.posting_close(posting=closed, by=poster, reason="Budget cut")
-    services.posting_renew(posting=renewed, by=poster)
+    posting_fill(posting=filled, by=poster)
+    posting_close(posting=closed, by=poster, reason="Budget cut")
+    posting_renew(posting=renewed, by=poster)
 
     assert filled.events.get().to_status == Status.FILLED
     assert closed.events.get().reason == "Budget cut"
@@ -348,11 +358,11 @@ def test_published_to_filled_closed_and_renewed_with_history(poster):
 def test_an_expired_posting_can_be_renewed_or_filled_but_not_edited_back_to_review(poster):
     posting = ExpiredPostingFactory(employer=EmployerFactory(trusted=False))
 
-    services.posting_update(posting=posting, by=poster, data={"title": "Changed"}, requirements=[])
+    posting_update(posting=posting, by=poster, data={"title": "Changed"}, requirements=[])
 
     posting.refresh_from_db()
     assert posting.status == Status.EXPIRED  # an expired posting is not live: nothing to review yet
-    services.posting_renew(posting=posting, by=poster)
+    posting_renew(posting=posting, by=poster)
     assert posting.status == Status.PUBLISHED
 
 
@@ -361,12 +371,10 @@ def test_an_expired_posting_can_be_renewed_or_filled_but_not_edited_back_to_revi
 
 def test_a_visitor_reports_a_posting_once():
     posting = PublishedPostingFactory()
-    fingerprint = services.report_fingerprint(ip="203.0.113.9")
+    fingerprint = report_fingerprint(ip="203.0.113.9")
 
-    first, created = services.report_create(
-        posting=posting, reason="scam", details=" Wants a fee ", fingerprint=fingerprint
-    )
-    again, created_again = services.report_create(posting=posting, reason="other", details="", fingerprint=fingerprint)
+    first, created = report_create(posting=posting, reason="scam", details=" Wants a fee ", fingerprint=fingerprint)
+    again, created_again = report_create(posting=posting, reason="other", details="", fingerprint=fingerprint)
 
     assert (created, created_again) == (True, False)
     assert again == first
@@ -379,7 +387,7 @@ def test_closing_a_reported_posting_settles_all_its_open_reports(moderator):
     posting = PublishedPostingFactory()
     report, other = ReportFactory.create_batch(2, posting=posting)
 
-    services.report_close_posting(report=report, by=moderator)
+    report_close_posting(report=report, by=moderator)
 
     posting.refresh_from_db()
     assert posting.status == Status.CLOSED
@@ -392,7 +400,7 @@ def test_closing_a_reported_posting_settles_all_its_open_reports(moderator):
 def test_dismissing_a_report_leaves_the_posting_alone(moderator):
     report = ReportFactory()
 
-    services.report_dismiss(report=report, by=moderator)
+    report_dismiss(report=report, by=moderator)
 
     report.refresh_from_db()
     assert report.status == Report.Status.DISMISSED
@@ -403,9 +411,9 @@ def test_only_moderators_act_on_reports():
     report = ReportFactory()
 
     with pytest.raises(PermissionDenied):
-        services.report_close_posting(report=report, by=UserFactory())
+        report_close_posting(report=report, by=UserFactory())
     with pytest.raises(PermissionDenied):
-        services.report_dismiss(report=report, by=UserFactory())
+        report_dismiss(report=report, by=UserFactory())
 
     report.refresh_from_db()
     assert report.status == Report.Status.OPEN
@@ -415,7 +423,7 @@ def test_the_expiry_default_is_thirty_days_from_now():
     posting = PendingPostingFactory()
     start = timezone.now()
 
-    services.posting_publish(posting=posting, by=None)
+    posting_publish(posting=posting, by=None)
 
     assert abs((posting.expires_at - start) - timedelta(days=30)) < timedelta(seconds=5)
 
@@ -430,26 +438,26 @@ FACTORIES = {
     Status.EXPIRED: ExpiredPostingFactory,
 }
 SERVICE_FOR = {
-    (Status.DRAFT, Status.PENDING): lambda p, m: services.posting_submit(posting=p, by=p.created_by),
-    (Status.DRAFT, Status.CLOSED): lambda p, m: services.posting_close(posting=p, by=p.created_by),
-    (Status.PENDING, Status.PUBLISHED): lambda p, m: services.posting_approve(posting=p, by=m),
-    (Status.PENDING, Status.REJECTED): lambda p, m: services.posting_reject(posting=p, by=m, reason="No pay range."),
-    (Status.PENDING, Status.DRAFT): lambda p, m: services.posting_request_changes(posting=p, by=m, comment="Fix."),
-    (Status.PENDING, Status.CLOSED): lambda p, m: services.posting_close(posting=p, by=p.created_by),
-    (Status.REJECTED, Status.PENDING): lambda p, m: services.posting_submit(posting=p, by=p.created_by),
-    (Status.REJECTED, Status.CLOSED): lambda p, m: services.posting_close(posting=p, by=p.created_by),
-    (Status.PUBLISHED, Status.PENDING): lambda p, m: services.posting_update(
+    (Status.DRAFT, Status.PENDING): lambda p, m: posting_submit(posting=p, by=p.created_by),
+    (Status.DRAFT, Status.CLOSED): lambda p, m: posting_close(posting=p, by=p.created_by),
+    (Status.PENDING, Status.PUBLISHED): lambda p, m: posting_approve(posting=p, by=m),
+    (Status.PENDING, Status.REJECTED): lambda p, m: posting_reject(posting=p, by=m, reason="No pay range."),
+    (Status.PENDING, Status.DRAFT): lambda p, m: posting_request_changes(posting=p, by=m, comment="Fix."),
+    (Status.PENDING, Status.CLOSED): lambda p, m: posting_close(posting=p, by=p.created_by),
+    (Status.REJECTED, Status.PENDING): lambda p, m: posting_submit(posting=p, by=p.created_by),
+    (Status.REJECTED, Status.CLOSED): lambda p, m: posting_close(posting=p, by=p.created_by),
+    (Status.PUBLISHED, Status.PENDING): lambda p, m: posting_update(
         posting=p, by=p.created_by, data={"title": "Changed"}, requirements=[]
     ),
     (Status.PUBLISHED, Status.EXPIRED): lambda p, m: (
         Posting.objects.filter(pk=p.pk).update(expires_at=timezone.now() - timedelta(minutes=1)),
-        services.postings_expire(),
+        postings_expire(),
     ),
-    (Status.PUBLISHED, Status.FILLED): lambda p, m: services.posting_fill(posting=p, by=p.created_by),
-    (Status.PUBLISHED, Status.CLOSED): lambda p, m: services.posting_close(posting=p, by=p.created_by),
-    (Status.EXPIRED, Status.PUBLISHED): lambda p, m: services.posting_renew(posting=p, by=p.created_by),
-    (Status.EXPIRED, Status.FILLED): lambda p, m: services.posting_fill(posting=p, by=p.created_by),
-    (Status.EXPIRED, Status.CLOSED): lambda p, m: services.posting_close(posting=p, by=p.created_by),
+    (Status.PUBLISHED, Status.FILLED): lambda p, m: posting_fill(posting=p, by=p.created_by),
+    (Status.PUBLISHED, Status.CLOSED): lambda p, m: posting_close(posting=p, by=p.created_by),
+    (Status.EXPIRED, Status.PUBLISHED): lambda p, m: posting_renew(posting=p, by=p.created_by),
+    (Status.EXPIRED, Status.FILLED): lambda p, m: posting_fill(posting=p, by=p.created_by),
+    (Status.EXPIRED, Status.CLOSED): lambda p, m: posting_close(posting=p, by=p.created_by),
 }
 # The model allows it, but no service offers it: a rejected posting is edited as it is and submitted again.
 UNUSED = {(Status.REJECTED, Status.DRAFT)}

@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from employers.models import EmployerMember
-from postings import services
 from postings.models import ExpiryReminder, Posting
+from postings.services.reminders import expiry_reminder_token, postings_remind_expiring
+from postings.services.workflow import posting_renew
 from tests.factories import (
     EmployerFactory,
     EmployerMemberFactory,
@@ -44,7 +45,7 @@ def expiring(employer, days: float, **kwargs) -> Posting:
 
 def remind(capture) -> int:
     with capture(execute=True):
-        return services.postings_remind_expiring()
+        return postings_remind_expiring()
 
 
 def links(message) -> dict[str, str]:
@@ -72,7 +73,7 @@ def test_a_renewed_posting_is_reminded_again_before_its_new_date(employer, djang
     posting = expiring(employer, 2)
     remind(django_capture_on_commit_callbacks)
 
-    services.posting_renew(posting=posting, by=None, days=1)  # still inside the window, with a new date
+    posting_renew(posting=posting, by=None, days=1)  # still inside the window, with a new date
     remind(django_capture_on_commit_callbacks)
 
     assert ExpiryReminder.objects.filter(posting=posting).count() == 2
@@ -174,7 +175,7 @@ def test_an_old_link_is_refused(client, employer, monkeypatch):
     import time
 
     reminder = ExpiryReminderFactory(posting=expiring(employer, 2))
-    token = services.expiry_reminder_token(reminder=reminder, action="renew")
+    token = expiry_reminder_token(reminder=reminder, action="renew")
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + (settings.POSTING_REMINDER_LINK_DAYS + 1) * 86400)
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from postings.services import postings_expire
+from postings.services.workflow import postings_expire
 
 
 class Command(BaseCommand):
