@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 BIN := $(CURDIR)/$(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench serve pytest browser clean
+.PHONY: help run test lint bench serve pytest browser wrk clean
 
 help:
 	@echo "make run    start the board (web, Celery worker and beat, embedded PostgreSQL and Redis, demo data)"
 	@echo "make test   lint, migration check and the whole test suite"
-	@echo "make bench  benchmarks (separate database)"
+	@echo "make bench  benchmarks (separate databases; BENCH_SMOKE=1 for the quick smoke run that make test runs)"
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -40,6 +40,13 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 		|| { echo "Could not install chromium: run 'apt-get install -y chromium' as root"; exit 1; }; }
 
+# The HTTP benchmark drives Debian's wrk; make test needs it too, for the benchmarks' smoke run.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the HTTP benchmark ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null \
+		|| { echo "Could not install wrk: run 'apt-get install -y wrk' as root"; exit 1; }; }
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,7 +55,7 @@ lint: $(VENV)/.installed-dev
 
 # With DATABASE_URL and REDIS_URL both set (as in CI) the tests run against them directly; otherwise the
 # embedded services are started around the run.
-test: $(VENV)/.installed-dev browser lint
+test: $(VENV)/.installed-dev browser wrk lint
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 		$(MAKE) --no-print-directory pytest; \
 	else \
@@ -61,13 +68,9 @@ pytest:
 	@# development settings in the environment, which would otherwise win over pyproject.toml.
 	$(BIN)/pytest --ds=jobboard.settings.test $(PYTEST_ARGS)
 
-# BENCH_SIZES=10000,100000 for fewer sizes, BENCH_ONLY=http,naive for some parts (bench/__main__.py).
-# The HTTP benchmark drives Debian's wrk.
-bench: $(VENV)/.installed-dev
-	@command -v wrk >/dev/null 2>&1 || { \
-		echo "Installing Debian's wrk for the HTTP benchmark ..."; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null \
-		|| { echo "Could not install wrk: run 'apt-get install -y wrk' as root"; exit 1; }; }
+# BENCH_SIZES=10000,100000 for fewer sizes, BENCH_ONLY=http,naive for some parts, BENCH_SMOKE=1 for the smoke
+# run, BENCH_DB_PREFIX for databases of another name (bench/__main__.py).
+bench: $(VENV)/.installed-dev wrk
 	@$(PY) -m jobboard.devservices -- $(PY) -m bench
 
 clean:

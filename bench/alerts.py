@@ -11,10 +11,10 @@ bulk-load 100,000 confirmed alerts with a realistic mix of filters
 statement that matches every due alert against the batch, at 10,000 and at 100,000 alerts, and the
 per-publish path (one posting against every instant alert).
 
-Delivery: in a small database of its own (committed data: a worker in another process must see it),
-5,000 alerts with pending jobs; a real `celery worker` (prefork) sends them to an aiosmtpd sink in this
-process; the time from handing the work to the broker to the last message received, and a check that
-each address got exactly one email.
+Delivery: in a small database of its own (`<BENCH_DB_PREFIX>alerts`, 10,000 postings; committed data: a worker
+in another process must see it), 5,000 alerts with pending jobs; a real `celery worker` (prefork) sends them to
+an aiosmtpd sink in this process; the time from handing the work to the broker to the last message received,
+and a check that each address got exactly one email.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ from functools import cache
 from bench.common import (
     BASE_DIR,
     RESULTS_DIR,
+    SMOKE,
     celery_worker_with_sink,
+    database_name,
     ensure_database,
     percentiles,
     process_tree_memory,
@@ -42,7 +44,7 @@ from bench.common import (
 )
 
 MATCH_POSTINGS = 1_000_000  # --postings: make bench passes the largest of BENCH_SIZES
-DELIVERY_DATABASE = ("jobboard_bench_alerts", 10_000)
+DELIVERY_POSTINGS = 10_000
 
 # What seekers type, weighted towards the common: words of the seeded titles and descriptions.
 KEYWORDS = (
@@ -62,15 +64,6 @@ SHIFTS = ["day"] * 3 + ["evening", "night", "night", "weekend", "rotating", "on-
 EXPERIENCE = ["trainee", "entry", "entry", "experienced", "senior", "lead"]
 RADII = ["10", "25", "25", "25", "50", "50", "100"]
 SEARCH_POOL = 15_000
-ALERT_COLUMNS = [
-    "email", "name", "frequency", "status", "paused_reason", "criteria", "criteria_key", "keywords", "country",
-    "region", "city", "place_label", "latitude", "longitude", "radius_km", "min_latitude", "max_latitude",
-    "min_longitude", "max_longitude", "latitude_radians", "latitude_cosine", "longitude_radians", "settings",
-    "employment_types", "shifts", "experience", "arrangements", "pay_floor_hourly", "training", "qualified",
-    "match_keys", "created_at", "confirmed_at", "matching_from", "next_digest_at", "permanent_failures",
-]  # fmt: skip
-
-
 # -- Building alerts through the real code path -------------------------------------------------------------
 
 
@@ -168,15 +161,29 @@ def _copy_value(value) -> str | None:
     return str(value)
 
 
+def _alert_columns(model) -> list[tuple[str, object]]:
+    """(column, its default) for every column the model writes: read from the model, so a field added to alerts
+    is loaded with its default instead of breaking the COPY; a generated one is left to the database."""
+    from django.db import models
+
+    return [
+        (field.column, field.get_default)
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not isinstance(field, models.GeneratedField)
+    ]
+
+
 def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_prefix: str = "bench") -> int:
     """COPY `count` confirmed alerts, each built from a random search by the code /alerts/new/ runs."""
     from django.db import connection
     from django.http import QueryDict
 
     from alerts.matching import alert_criteria, alert_match_keys, alert_name, database_upper
+    from alerts.models import Alert
     from postings.filters import PostingFilter
     from postings.models import Posting
 
+    columns = _alert_columns(Alert)
     rng = random.Random(seed)
     places = _weighted_places()
     upper = cache(database_upper)
@@ -215,12 +222,12 @@ def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_p
             "next_digest_at": started_from,
             "permanent_failures": 0,
         }
-        writer.writerow([_copy_value(row[column]) for column in ALERT_COLUMNS])
+        writer.writerow([_copy_value(row[column] if column in row else default()) for column, default in columns])
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY alerts_alert ({', '.join(ALERT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
-        )
+        names = ", ".join(column for column, _ in columns)
+        cursor.cursor.copy_expert(f"COPY {Alert._meta.db_table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                                  buffer)  # fmt: skip
         cursor.execute("ANALYZE alerts_alert")
         # Rows inserted at once wait in the GIN index's pending list until autovacuum folds them in; a board
         # whose alerts arrive one by one is in that folded state, so the benchmark starts from it too.
@@ -233,18 +240,14 @@ def postings_copy(*, count: int, now: datetime, seed: int, where: str = "TRUE") 
     so the search vector, the facets and the pay mix are those of the seeded board."""
     from django.db import connection
 
+    fresh = ["slug", "reference", "status", "published_at", "expires_at", "created_at", "updated_at"]
     with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT column_name FROM information_schema.columns WHERE table_name = 'postings_posting'
-               AND column_name NOT IN ('id', 'pay_max_hourly', 'search_vector', 'slug', 'reference', 'status',
-                                       'published_at', 'expires_at', 'created_at', 'updated_at')"""
-        )
-        copied = [row[0] for row in cursor.fetchall()]
+        # search_vector: its trigger writes it from the copied text.
+        copied = _insertable_columns(cursor, "postings_posting", besides={"id", "search_vector", *fresh})
         cursor.execute("SELECT setseed(%s)", [seed / 1000])
         cursor.execute(
             f"""
-            INSERT INTO postings_posting ({", ".join(copied)}, slug, reference, status, published_at, expires_at,
-                                          created_at, updated_at)
+            INSERT INTO postings_posting ({", ".join(copied + fresh)})
             SELECT {", ".join(copied)}, left(slug, 140) || '-alert-bench-' || id, 'alert-bench-' || id, 'published',
                    %(now)s, %(now)s + interval '30 days', %(now)s, %(now)s
             FROM postings_posting
@@ -255,10 +258,11 @@ def postings_copy(*, count: int, now: datetime, seed: int, where: str = "TRUE") 
             {"now": now, "count": count, "seed": seed, "percent": _sample_percent(cursor, count)},
         )
         ids = [row[0] for row in cursor.fetchall()]
+        requirement = _insertable_columns(cursor, "postings_credentialrequirement", besides={"id", "posting_id"})
         cursor.execute(
-            """
-            INSERT INTO postings_credentialrequirement (posting_id, level, within_days, position)
-            SELECT new.id, r.level, r.within_days, r.position
+            f"""
+            INSERT INTO postings_credentialrequirement (posting_id, {", ".join(requirement)})
+            SELECT new.id, {", ".join(f"r.{column}" for column in requirement)}
             FROM postings_posting new
             JOIN postings_credentialrequirement r ON new.reference = 'alert-bench-' || r.posting_id
             WHERE new.id = ANY(%s)
@@ -266,6 +270,19 @@ def postings_copy(*, count: int, now: datetime, seed: int, where: str = "TRUE") 
             [ids],
         )
     return ids
+
+
+def _insertable_columns(cursor, table: str, *, besides: set[str]) -> list[str]:
+    """The columns of `table` an INSERT may name, from the catalog, less `besides`: never a generated column (the
+    database computes it and refuses a value for it), so a column added later is copied or computed, not a
+    reason for this benchmark to fail."""
+    cursor.execute(
+        """SELECT column_name FROM information_schema.columns
+           WHERE table_schema = current_schema() AND table_name = %s AND is_generated = 'NEVER'
+           ORDER BY ordinal_position""",
+        [table],
+    )
+    return [column for (column,) in cursor.fetchall() if column not in besides]
 
 
 def _sample_percent(cursor, count: int) -> float:
@@ -481,12 +498,13 @@ def print_table(report: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--alerts", type=int, default=100_000)
+    # The smoke run (BENCH_SMOKE=1): every step on a handful of rows, to prove that it runs.
+    parser.add_argument("--alerts", type=int, default=60 if SMOKE else 100_000)
     parser.add_argument("--postings", type=int, default=MATCH_POSTINGS, help="postings of the matching database")
-    parser.add_argument("--sizes", default="10000,100000", help="alert counts to time matching at")
-    parser.add_argument("--new-postings", type=int, default=1000)
-    parser.add_argument("--emails", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=max(2, os.cpu_count() or 2))
+    parser.add_argument("--sizes", default="30,60" if SMOKE else "10000,100000", help="alert counts to match")
+    parser.add_argument("--new-postings", type=int, default=20 if SMOKE else 1000)
+    parser.add_argument("--emails", type=int, default=20 if SMOKE else 5000)
+    parser.add_argument("--concurrency", type=int, default=2 if SMOKE else max(2, os.cpu_count() or 2))
     parser.add_argument("--part", choices=["matching", "delivery"], help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -496,12 +514,15 @@ def main() -> None:
     elif args.part == "delivery":
         report = measure_delivery(emails=args.emails, concurrency=args.concurrency)
     else:
-        match_database = (f"jobboard_bench_{args.postings}", args.postings)
+        match_database = (database_name(args.postings), args.postings)
+        # Delivery commits its rows, so it has a database of its own, except in the smoke run: there a second
+        # database would cost more than everything else (its migrations), and the tiny one is no one's figures.
+        delivery_database = match_database if SMOKE else (database_name("alerts"), DELIVERY_POSTINGS)
         print(f"Job alerts: matching ({match_database[0]}, rolled back) ...", flush=True)
         common = ["--alerts", str(args.alerts), "--sizes", args.sizes, "--new-postings", str(args.new_postings)]
         matching = _child("matching", match_database, common)
-        print(f"Job alerts: delivery ({DELIVERY_DATABASE[0]}) ...", flush=True)
-        delivery = _child("delivery", DELIVERY_DATABASE, ["--emails", str(args.emails),
+        print(f"Job alerts: delivery ({delivery_database[0]}) ...", flush=True)
+        delivery = _child("delivery", delivery_database, ["--emails", str(args.emails),
                                                            "--concurrency", str(args.concurrency)])  # fmt: skip
         report = {"matching": matching, "delivery": delivery}
         save_result("alerts", report)

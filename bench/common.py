@@ -1,11 +1,20 @@
-"""Shared set-up for benchmarks: a separate database per size, loaded once with seed_demo and reused."""
+"""Shared set-up for benchmarks: a separate database per size, loaded once with seed_demo and reused.
+
+Read from the environment (bench/__main__.py sets them for its parts):
+- BENCH_DB_PREFIX: databases are `<prefix><N>` (default `jobboard_bench_`), so two checkouts can be benchmarked
+  side by side on one server without sharing databases;
+- BENCH_SMOKE=1: the smoke run: tiny sizes, databases `<prefix>smoke_<N>`, results outside the repository;
+- BENCH_RESULTS_DIR, BENCH_IMAGES_DIR: where results and plots go (bench/results/ and docs/img/ by default).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -16,7 +25,19 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS_DIR = BASE_DIR / "bench" / "results"
+SMOKE = os.environ.get("BENCH_SMOKE", "").strip().lower() not in ("", "0", "false", "no")
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX") or "jobboard_bench_"
+if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", DB_PREFIX):  # it becomes part of a quoted identifier
+    raise SystemExit(f"BENCH_DB_PREFIX {DB_PREFIX!r}: lower-case letters, digits and _ only, at most 41")
+if SMOKE:
+    DB_PREFIX += "smoke_"
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or BASE_DIR / "bench" / "results")
+# A smoke run's plots are a check that they draw, not figures for the documentation.
+IMAGES_DIR = Path(os.environ.get("BENCH_IMAGES_DIR") or (RESULTS_DIR / "img" if SMOKE else BASE_DIR / "docs" / "img"))
+
+
+def database_name(postings: int | str) -> str:
+    return f"{DB_PREFIX}{postings}"
 
 
 def database_url(name: str) -> str:
@@ -27,48 +48,86 @@ def database_url(name: str) -> str:
 
 
 def use_bench_database(postings: int) -> str:
-    """This process's Django on `jobboard_bench_<postings>` (created and loaded if needed), with DEBUG off:
+    """This process's Django on `<prefix><postings>` (created and loaded if needed), with DEBUG off:
     the production code path, no query log. Returns the database URL."""
-    os.environ["DATABASE_URL"] = ensure_database(f"jobboard_bench_{postings}", postings)
+    os.environ["DATABASE_URL"] = ensure_database(database_name(postings), postings)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings.dev")
     os.environ["DEBUG"] = "false"
     return os.environ["DATABASE_URL"]
 
 
 def save_result(name: str, report: dict) -> None:
-    """A benchmark's report as bench/results/<name>.json, which the summary and the plots read."""
+    """A benchmark's report as <results>/<name>.json, which the summary and the plots read."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(report, indent=2))
 
 
 def ensure_database(name: str, postings: int) -> str:
-    """Create, migrate and seed the database `name` unless it already holds `postings` postings."""
+    """Create, migrate and seed the database `name` unless it already holds `postings` postings.
+
+    The database's comment records the migrations it was migrated to and the demo code it was seeded by, so a
+    run whose migrations are unchanged skips `migrate` (seconds per part). A smoke database seeded by other demo
+    code is dropped and made anew (it is tiny), so the smoke run always measures data of the code as it is; a
+    full-size one is kept (a million postings take minutes to load): drop it by hand to reload it."""
     import psycopg2
 
     url = database_url(name)
+    # Third-party migrations come with the pinned requirements.
+    schema = _fingerprint("*/migrations/*.py", "requirements.txt")
+    seed = _fingerprint("*/migrations/*.py", "requirements.txt", "demo/**/*.py")
     admin = psycopg2.connect(_dsn(database_url("postgres")))
     admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "jobboard.settings.dev"}
-    manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
-    check = psycopg2.connect(_dsn(url))
-    with check.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM postings_posting")
-        existing = cursor.fetchone()[0]
-    check.close()
-    if existing != postings:
-        if existing:
-            raise SystemExit(f"database {name} holds {existing} postings, not {postings}: drop it and run again")
-        print(f"loading {postings:,} postings into {name} (once; later runs reuse it) ...", flush=True)
-        subprocess.run([*manage, "seed_demo", "--postings", str(postings), "--seed", "1"], env=env, check=True)
-        subprocess.run([*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+    try:
+        with admin.cursor() as cursor:
+            marks = _database_marks(cursor, name)
+            if marks is not None and SMOKE and marks.get("seed") != seed:
+                print(f"{name} was seeded by other demo code: making it anew", flush=True)
+                cursor.execute(f'DROP DATABASE "{name}"')
+                marks = None
+            if marks is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+                marks = {}
+            env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "jobboard.settings.dev"}
+            manage = [sys.executable, str(BASE_DIR / "manage.py")]
+            if marks.get("schema") != schema:
+                subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+            check = psycopg2.connect(_dsn(url))
+            with check.cursor() as counting:
+                counting.execute("SELECT count(*) FROM postings_posting")
+                existing = counting.fetchone()[0]
+            check.close()
+            if existing != postings:
+                if existing:
+                    raise SystemExit(f"database {name} holds {existing} postings, not {postings}: drop it, run again")
+                print(f"loading {postings:,} postings into {name} (once; later runs reuse it) ...", flush=True)
+                subprocess.run([*manage, "seed_demo", "--postings", str(postings), "--seed", "1"], env=env, check=True)
+                subprocess.run([*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"], env=env, check=True,
+                               stdout=subprocess.DEVNULL)  # fmt: skip
+                marks["seed"] = seed
+            cursor.execute(
+                f'COMMENT ON DATABASE "{name}" IS %s', [f"bench schema={schema} seed={marks.get('seed', 'unknown')}"]
+            )
+    finally:
+        admin.close()
     return url
+
+
+def _database_marks(cursor, name: str) -> dict[str, str] | None:
+    """{"schema": ..., "seed": ...} from the comment of the database `name`; None when there is no such database."""
+    cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    comment = row[0] or ""
+    return dict(item.split("=", 1) for item in comment.removeprefix("bench ").split() if "=" in item)
+
+
+def _fingerprint(*patterns: str) -> str:
+    """A digest of the files matching `patterns` (their paths and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted({path for pattern in patterns for path in BASE_DIR.glob(pattern) if path.is_file()}):
+        digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _dsn(url: str) -> str:

@@ -48,8 +48,10 @@ from urllib.parse import urlencode
 
 from bench.common import (
     BASE_DIR,
+    SMOKE,
     celery_worker_with_sink,
     child_pids,
+    database_name,
     ensure_database,
     free_port,
     process_tree_memory,
@@ -59,18 +61,20 @@ from bench.common import (
 LUA = BASE_DIR / "bench" / "wrk.lua"
 SCENARIOS = ["home", "jobs", "posting", "feed"]
 RATES = {"home": 100, "jobs": 150, "posting": 300, "feed": 50}  # requests per second of the paced runs
-SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "20"))
-WARMUP = int(os.environ.get("BENCH_HTTP_WARMUP", "5"))
-CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "16"))
-THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "2"))
+# The smoke run (BENCH_SMOKE=1): one second of each scenario, unpaced only, to prove that every piece runs.
+SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "1" if SMOKE else "20"))
+WARMUP = int(os.environ.get("BENCH_HTTP_WARMUP", "0" if SMOKE else "5"))
+# The smoke run's few connections are served at once, so even a busy machine answers some in its second.
+CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "2" if SMOKE else "16"))
+THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "1" if SMOKE else "2"))
 # 3 sync workers, as the Procfile deploys. On 2 cores shared with PostgreSQL, Redis and wrk, a request's CPU
 # time is mostly Python in its worker (the ORM, the templates); while one worker waits for the database (the
 # other core), a third has Python to run. More workers add context switches and memory, not throughput;
 # threads (gthread) would only take turns on the GIL for this CPU-bound Python.
-WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "3"))
-EMAILS = int(os.environ.get("BENCH_HTTP_EMAILS", "300"))
-JOBS_PATHS = 600
-POSTING_PATHS = 300
+WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2" if SMOKE else "3"))
+EMAILS = int(os.environ.get("BENCH_HTTP_EMAILS", "20" if SMOKE else "300"))
+JOBS_PATHS = 60 if SMOKE else 600
+POSTING_PATHS = 30 if SMOKE else 300
 FEED_SEARCHES = [
     {},
     {"q": "technician"},
@@ -253,8 +257,11 @@ def wrk(url: str, paths: Path, *, rate: int, seconds: int) -> dict:
     """One wrk run; `rate` 0 is unpaced (as fast as the server answers)."""
     command = ["wrk", "--threads", str(THREADS), "--connections", str(CONNECTIONS), "--duration", f"{seconds}s",
                "--timeout", "10s", "--script", str(LUA), url, "--", str(paths), str(rate), str(THREADS)]  # fmt: skip
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120,
-                               preexec_fn=_die_with_parent)  # fmt: skip
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120,
+                                   preexec_fn=_die_with_parent)  # fmt: skip
+    except FileNotFoundError:
+        raise RuntimeError("wrk is not installed: `make bench` installs it, or run 'apt-get install -y wrk'") from None
     line = next((line for line in completed.stdout.splitlines() if line.startswith("BENCH_JSON ")), None)
     if completed.returncode or line is None:
         raise RuntimeError(f"wrk failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}")
@@ -343,8 +350,12 @@ def measure(postings: int, database: str) -> dict:
                 for scenario in scenarios():
                     rate = configured_rates[scenario]
                     flush(redis_url)
-                    wrk(server.url, files[scenario], rate=rate, seconds=WARMUP)
-                    for target in (rate, 0):
+                    if WARMUP:
+                        wrk(server.url, files[scenario], rate=rate, seconds=WARMUP)
+                    else:  # at least the first render of the scenario's templates before the clock runs
+                        for path in paths[scenario][:WORKERS]:
+                            urllib.request.urlopen(server.url + path, timeout=60).close()
+                    for target in (0,) if SMOKE else (rate, 0):
                         result = wrk(server.url, files[scenario], rate=target, seconds=SECONDS)
                         row = {"scenario": scenario, "cache": cache, "target_rate": target or None, **result}
                         report["runs"].append(row)
@@ -407,7 +418,7 @@ def main() -> None:
     args = parser.parse_args()
     # SIGTERM (a CI cancel, `kill`) unwinds through the finally blocks that stop gunicorn and the worker.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    database = ensure_database(f"jobboard_bench_{args.postings}", args.postings)
+    database = ensure_database(database_name(args.postings), args.postings)
     print(f"HTTP load at {args.postings:,} postings ...", flush=True)
     report = measure(args.postings, database)
     save_result(f"http-{args.postings}", report)

@@ -27,13 +27,13 @@ import sys
 import time
 from decimal import Decimal
 
-from bench.common import BASE_DIR, percentiles, save_result, use_bench_database
+from bench.common import BASE_DIR, SMOKE, percentiles, save_result, use_bench_database
 
 SORTS = ["newest", "pay"]
-PER_CLASS = int(os.environ.get("BENCH_NAIVE_PER_CLASS", "8"))
+PER_CLASS = int(os.environ.get("BENCH_NAIVE_PER_CLASS", "2" if SMOKE else "8"))
 DEEP_PAGES = [("technician", "10", "newest"), ("pharmacy", "25", "newest"), ("pharmacy technician", "25", "pay"),
-              ("technician", "50", "pay")]  # fmt: skip
-REPEAT = 2
+              ("technician", "50", "pay")][: 1 if SMOKE else None]  # fmt: skip
+REPEAT = 1 if SMOKE else 2
 PAGE_SIZE = 20
 TIMEOUT_SECONDS = int(os.environ.get("BENCH_NAIVE_TIMEOUT", "60"))
 TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')

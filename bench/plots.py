@@ -1,4 +1,4 @@
-"""Plots of the benchmark results for docs/benchmarks.md: PNG files in docs/img/.
+"""Plots of the benchmark results for docs/benchmarks.md: PNG files in docs/img/ (BENCH_IMAGES_DIR).
 
     python -m bench.plots          (make bench draws them after the benchmarks)
 
@@ -21,11 +21,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
-from bench.common import BASE_DIR, RESULTS_DIR
+from bench.common import BASE_DIR, IMAGES_DIR, RESULTS_DIR
 
 plt.switch_backend("Agg")  # files only: no display on a server
 
-IMAGES = BASE_DIR / "docs" / "img"
 SEARCH_TARGET_MS = 100  # p95 at a million postings, docs/benchmarks.md
 ALERTS_TARGET_SECONDS = 30  # 100,000 alerts
 COLOURS = plt.get_cmap("tab10").colors
@@ -58,12 +57,12 @@ def _short(value: float) -> str:
 
 
 def _save(figure, name: str) -> Path:
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    path = IMAGES / name
+    IMAGES_DIR.mkdir(parents=True, exist_ok=True)
+    path = IMAGES_DIR / name
     figure.tight_layout()
     figure.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(figure)
-    print(f"  wrote {path.relative_to(BASE_DIR)}")
+    print(f"  wrote {path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path}")
     return path
 
 
