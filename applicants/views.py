@@ -210,9 +210,9 @@ def saved_toggle(request, pk):
         services.saved_job_add(profile=profile, posting=posting)
     else:
         services.saved_job_remove(profile=profile, posting=posting)
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         context = {"posting": posting, "next_url": form.cleaned_data["next"]}
-        return render(request, "applicants/_save_button.html", context)
+        return render(request, "applicants/saved_list.html#save-button", context)
     messages.success(request, "Job saved." if saved else "Job removed from your saved jobs.")
     target = form.cleaned_data["next"]
     if target and url_has_allowed_host_and_scheme(

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "django_filters",
+    "django_htmx",
+    # Named partials ({% partialdef %}) that a view renders alone as "page.html#name" for htmx; the default
+    # app config puts its loader in front of the cached template loaders.
+    "template_partials",
     "allauth",
     "allauth.account",
     "jobboard",  # for its template tags: `{% load ui %}` on any page
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "jobboard.urls"
