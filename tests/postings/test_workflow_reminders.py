@@ -69,6 +69,20 @@ def test_owners_are_reminded_three_days_before_expiry_once(employer, django_capt
     assert ExpiryReminder.objects.get().posting == due
 
 
+def test_the_html_email_offers_the_same_two_links_as_buttons(employer, django_capture_on_commit_callbacks):
+    expiring(employer, 2)
+    remind(django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    html, _ = message.alternatives[0]
+    buttons = re.findall(r'<a href="([^"]+)" style="display:inline-block;[^"]*">([^<]+)</a>', html)
+    days = re.search(r"Keep it open for (\d+) more days", message.body).group(1)
+    assert buttons == [
+        (links(message)["renew"], f"Still hiring: keep it open {days} more days"),
+        (links(message)["fill"], "We found someone: mark it filled"),
+    ]
+
+
 def test_a_renewed_posting_is_reminded_again_before_its_new_date(employer, django_capture_on_commit_callbacks):
     posting = expiring(employer, 2)
     remind(django_capture_on_commit_callbacks)
