@@ -17,6 +17,7 @@ from django.core.cache import cache
 from employers.models import EmployerMember
 from tests.factories import (
     ApplicantProfileFactory,
+    ApplicationFactory,
     EmployerMemberFactory,
     PublishedPostingFactory,
     UserFactory,
@@ -193,6 +194,16 @@ def test_employer_forms(signed_in, employer, page, invalid):
 
     assert_accessible_form(signed_in.get(path), with_errors=False)
     assert_accessible_form(signed_in.post(path, invalid), with_errors=True)
+
+
+def test_the_review_of_an_application(signed_in, employer):
+    application = ApplicationFactory(posting=PublishedPostingFactory(employer=employer))
+    path = f"/employer/{employer.slug}/applicants/{application.pk}/"
+
+    page = assert_accessible_form(signed_in.get(path), with_errors=False)
+    assert {"id_status_helptext", "id_text_helptext"} <= set(page.descriptions)
+    assert_accessible_form(signed_in.post(f"{path}status/", {"status": "promoted"}), with_errors=True)
+    assert_accessible_form(signed_in.post(f"{path}notes/", {"text": ""}), with_errors=True)
 
 
 def test_the_employer_dashboards_filter(signed_in, employer):

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -119,12 +120,18 @@ def application_detail(request, employer, pk):
 
 def _render_detail(request, employer, application, *, status_form=None, note_form=None, status=200):
     posting = application.posting
+    status_form = status_form or StatusForm(initial={"status": application.status})
+    # The field's help, so a screen reader reads it with the select: what choosing a final status sends.
+    status_form.fields["status"].help_text = format_html(
+        'Hired and not selected are final: the applicant is emailed your <a href="{}">message</a>.',
+        reverse("dashboard:review-messages", args=[employer.slug]),
+    )
     context = {
         "employer": employer,
         "application": application,
         "posting": posting,
         "match": _match(posting, application),
-        "status_form": status_form or StatusForm(initial={"status": application.status}),
+        "status_form": status_form,
         "note_form": note_form or NoteForm(),
         "offer_fill": application.status == Status.HIRED and posting.can_transition_to(Posting.Status.FILLED),
     }
