@@ -11,7 +11,7 @@ from postings.models import CredentialType, Setting, Shift
 from .decisions import PLACEHOLDERS, unknown_placeholders
 from .models import ApplicantProfile, Application, DecisionMessage, jurisdiction_error
 from .resumes import ACCEPT, resume_validate
-from .services import ResumeChoice
+from .services.applications import ResumeChoice
 
 INVALID_CHOICE = {"invalid_choice": "Choose one of the listed options."}
 

@@ -1,20 +1,28 @@
-"""Resume files: what we accept (PDF or Word .docx, told apart by content, never by name) and how we name them."""
+"""Resume files: what we accept (PDF or Word .docx, told apart by content, never by name), how we name, store,
+copy and delete them, and how we hand one out. The services decide which profile or application points at
+which file; this module only knows files."""
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
 from django.http import FileResponse, Http404
 
 from .storage import private_storage
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,39 @@ def resume_storage_name(*, folder: str, kind: ResumeKind) -> str:
 def resume_kind_of(name: str) -> ResumeKind:
     """The kind of a stored file, from the extension we gave it ourselves."""
     return KINDS.get(name.rsplit(".", 1)[-1].lower(), PDF)
+
+
+def resume_store(*, upload, folder: str) -> tuple[str, str]:
+    """Store an upload under a random name; returns (storage name, name to show). Validates again: cheap, and
+    no caller can then store a file the form would have refused."""
+    kind = resume_validate(upload)
+    name = private_storage.save(resume_storage_name(folder=folder, kind=kind), upload)
+    return name, resume_display_name(upload.name, kind)
+
+
+def resume_copy(*, name: str, display_name: str, folder: str) -> tuple[str, str]:
+    """A copy of a stored resume under a new random name in `folder`; returns (storage name, name to show)."""
+    kind = resume_kind_of(name)
+    with private_storage.open(name, "rb") as source:
+        copy = private_storage.save(resume_storage_name(folder=folder, kind=kind), File(source))
+    return copy, display_name or f"resume.{kind.extension}"
+
+
+def resume_files_delete(names: Iterable[str]) -> None:
+    for name in names:
+        if name:
+            try:
+                private_storage.delete(name)
+            except OSError:  # already gone, or the disk refuses: never fail the request over a leftover
+                logger.warning("Could not delete private file %s", name, exc_info=True)
+
+
+def resume_files_delete_on_commit(names: list[str]) -> None:
+    """Delete the files once the transaction that stopped pointing at them commits (never before: a rollback
+    would leave rows pointing at missing files)."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: resume_files_delete(names))
 
 
 def resume_response(*, name: str, display_name: str) -> FileResponse:

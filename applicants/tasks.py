@@ -3,24 +3,25 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
+from .services.applications import applications_notify_pending, employer_applications_notify
+from .services.privacy import application_resumes_purge, user_sessions_delete
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def applications_notify_employer_task(*, employer_id: int) -> int:
-    return services.employer_applications_notify(employer_id=employer_id)
+    return employer_applications_notify(employer_id=employer_id)
 
 
 @shared_task(acks_late=True)
 def applications_notify_pending_task() -> int:
-    return services.applications_notify_pending()
+    return applications_notify_pending()
 
 
 @shared_task(acks_late=True)
 def application_resumes_purge_task() -> int:
-    return services.application_resumes_purge()
+    return application_resumes_purge()
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def user_sessions_delete_task(*, user_id: int) -> int:
-    return services.user_sessions_delete(user_id=user_id)
+    return user_sessions_delete(user_id=user_id)

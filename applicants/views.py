@@ -19,8 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from postings.models import Posting
 
-from . import services
-from .export import applicant_export
 from .forms import (
     AccountDeleteForm,
     ApplicationForm,
@@ -33,12 +31,16 @@ from .forms import (
 from .matching import posting_match
 from .models import Application, HeldCredential, SavedJob
 from .resumes import resume_response
+from .services import applications as application_services
+from .services import privacy as privacy_services
+from .services import profiles as profile_services
+from .services import saved as saved_services
 
 PREVIEW_COUNT = 3
 
 
 def _profile(request):
-    return services.profile_get_or_create(user=request.user)
+    return profile_services.profile_get_or_create(user=request.user)
 
 
 # -- /me/ ---------------------------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def profile_edit(request):
     profile = _profile(request)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.profile_update(profile=profile, data=form.cleaned_data)
+        profile_services.profile_update(profile=profile, data=form.cleaned_data)
         messages.success(request, "Your profile is saved.")
         return redirect("applicants:me")
     return render(request, "applicants/profile_form.html", {"form": form, "profile": profile, "section": "profile"})
@@ -90,7 +92,7 @@ def credential_edit(request, pk=None):
     form = CredentialForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.credential_save(profile=profile, credential=credential, **form.cleaned_data)
+            profile_services.credential_save(profile=profile, credential=credential, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -104,7 +106,7 @@ def credential_edit(request, pk=None):
 @require_POST
 def credential_delete(request, pk):
     credential = get_object_or_404(HeldCredential.objects.for_user(request.user), pk=pk)
-    services.credential_delete(credential=credential)
+    profile_services.credential_delete(credential=credential)
     messages.success(request, f"{credential} removed.")
     return redirect(reverse("applicants:me") + "#credentials")
 
@@ -116,7 +118,7 @@ def resume_upload(request):
     form = ResumeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_resume_set(profile=profile, upload=form.cleaned_data["resume"])
+            profile_services.profile_resume_set(profile=profile, upload=form.cleaned_data["resume"])
         except ValidationError as error:
             form.add_error("resume", error)
         else:
@@ -137,7 +139,7 @@ def resume_download(request):
 @login_required
 @require_POST
 def resume_delete(request):
-    services.profile_resume_remove(profile=_profile(request))
+    profile_services.profile_resume_remove(profile=_profile(request))
     messages.success(request, "Your resume is removed from your profile.")
     return redirect(reverse("applicants:me") + "#resume")
 
@@ -169,7 +171,7 @@ def application_withdraw(request, pk):
         messages.error(request, "Tick the box to confirm that you want to withdraw.")
     else:
         try:
-            services.application_withdraw(application=application, by=request.user)
+            application_services.application_withdraw(application=application, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -207,9 +209,9 @@ def saved_toggle(request, pk):
     profile = _profile(request)
     saved = form.cleaned_data["action"] == "save"
     if saved:
-        services.saved_job_add(profile=profile, posting=posting)
+        saved_services.saved_job_add(profile=profile, posting=posting)
     else:
-        services.saved_job_remove(profile=profile, posting=posting)
+        saved_services.saved_job_remove(profile=profile, posting=posting)
     if request.htmx:
         context = {"posting": posting, "next_url": form.cleaned_data["next"]}
         return render(request, "applicants/saved_list.html#save-button", context)
@@ -232,7 +234,7 @@ def apply(request, pk):
     if not posting.is_open:
         return redirect(posting)  # the posting page explains (410) and lists similar open jobs
     if posting.apply_method == Posting.ApplyMethod.URL:
-        services.apply_click_record(posting=posting, user=request.user)
+        application_services.apply_click_record(posting=posting, user=request.user)
         return HttpResponseRedirect(posting.apply_url)
     if posting.apply_method == Posting.ApplyMethod.EMAIL:
         return render(request, "applicants/apply_email.html", {"posting": posting})
@@ -246,15 +248,15 @@ def apply(request, pk):
         data = form.cleaned_data
         try:
             if data.get("full_name"):
-                services.profile_update(profile=profile, data={"full_name": data["full_name"]})
-            application = services.application_submit(
+                profile_services.profile_update(profile=profile, data={"full_name": data["full_name"]})
+            application = application_services.application_submit(
                 profile=profile,
                 posting=posting,
                 cover_note=data["cover_note"],
                 resume_choice=data["resume_choice"],
                 upload=data.get("resume"),
             )
-        except services.AlreadyApplied as error:
+        except application_services.AlreadyApplied as error:
             existing = error.application
         except ValidationError as error:
             form.add_error(None, error)
@@ -285,7 +287,7 @@ def privacy(request):
 @login_required
 @never_cache
 def data_export(request):
-    archive = applicant_export(request.user)
+    archive = privacy_services.applicant_export(request.user)
     response = FileResponse(
         archive, as_attachment=True, filename="rxtech-jobs-my-data.zip", content_type="application/zip"
     )
@@ -299,7 +301,7 @@ def data_export(request):
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
-        services.account_delete(user=request.user)
+        privacy_services.account_delete(user=request.user)
         logout(request)
         messages.success(request, "Your account and your data are deleted. Thank you for using RxTech Jobs.")
         return redirect("postings:home")

@@ -16,13 +16,20 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applicants import services
 from applicants.decisions import DEFAULTS, PLACEHOLDERS
 from applicants.forms import BulkForm, DecisionMessageForm, NoteForm, StatusForm
 from applicants.managers import postings_for_review
 from applicants.matching import posting_match
 from applicants.models import Application, ApplicationNote, DecisionMessage
 from applicants.resumes import resume_response
+from applicants.services.applications import (
+    application_mark_viewed,
+    application_note_add,
+    application_status_change,
+    applications_not_selected,
+    decision_message_reset,
+    decision_message_save,
+)
 from postings.models import Posting
 from postings.services import workflow as posting_workflow
 
@@ -113,7 +120,7 @@ def _detail_queryset(employer, pk):
 @employer_required
 def application_detail(request, employer, pk):
     application = _detail_queryset(employer, pk)
-    if services.application_mark_viewed(application=application, by=request.user):
+    if application_mark_viewed(application=application, by=request.user):
         application = _detail_queryset(employer, pk)  # read again: the history now shows the view
     return _render_detail(request, employer, application)
 
@@ -147,9 +154,7 @@ def application_status(request, employer, pk):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.application_status_change(
-                application=application, status=form.cleaned_data["status"], by=request.user
-            )
+            application_status_change(application=application, status=form.cleaned_data["status"], by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -169,7 +174,7 @@ def application_note(request, employer, pk):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.application_note_add(application=application, author=request.user, text=form.cleaned_data["text"])
+            application_note_add(application=application, author=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error("text", error.messages[0])
         else:
@@ -195,7 +200,7 @@ def posting_bulk(request, employer, pk):
         request.POST, applications=Application.objects.for_employer(employer).for_posting(posting).not_final()
     )
     if form.is_valid():
-        changed = services.applications_not_selected(
+        changed = applications_not_selected(
             applications=form.cleaned_data["applications"].select_related("posting__employer", "profile__user"),
             by=request.user,
         )
@@ -238,12 +243,12 @@ def decision_messages(request, employer):
             messages.error(request, "Choose which message to change.")
             return redirect("dashboard:review-messages", slug=employer.slug)
         if request.POST.get("reset"):
-            services.decision_message_reset(employer=employer, kind=kind)
+            decision_message_reset(employer=employer, kind=kind)
             messages.success(request, "Back to our default wording.")
             return redirect("dashboard:review-messages", slug=employer.slug)
         form = forms[kind]
         if form.is_valid():
-            services.decision_message_save(
+            decision_message_save(
                 employer=employer,
                 kind=kind,
                 by=request.user,

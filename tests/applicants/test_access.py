@@ -8,7 +8,8 @@ id that is someone else's is answered exactly like an id that does not exist.
 import pytest
 from django.urls import reverse
 
-from applicants import services
+from applicants.services.applications import application_submit
+from applicants.services.profiles import profile_resume_set
 from tests.factories import (
     ApplicantProfileFactory,
     EmployerMemberFactory,
@@ -28,9 +29,9 @@ def world():
     other_posting = PublishedPostingFactory(title="Another employer's job")
     alice = ApplicantProfileFactory(full_name="Alice Applicant", user=UserFactory(email="alice@example.com"))
     bob = ApplicantProfileFactory(full_name="Bob Other", user=UserFactory(email="bob@example.com"))
-    services.profile_resume_set(profile=alice, upload=pdf_upload("alice.pdf"))
+    profile_resume_set(profile=alice, upload=pdf_upload("alice.pdf"))
     credential = HeldCredentialFactory(profile=alice)
-    application = services.application_submit(profile=alice, posting=posting)
+    application = application_submit(profile=alice, posting=posting)
     member = EmployerMemberFactory(employer=posting.employer, user=UserFactory(email="member@a.example")).user
     outsider = EmployerMemberFactory(employer=other_posting.employer, user=UserFactory(email="member@b.example")).user
     return {

@@ -8,7 +8,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from applicants import services
+from applicants.services.applications import application_withdraw
 from tests.factories import ApplicantProfileFactory, ApplicationFactory, PublishedPostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,6 @@ def test_garbage_in_ids_never_causes_a_server_error(world, pk):
 
 def test_the_fuzzed_endpoints_do_work_with_good_input(world, django_capture_on_commit_callbacks):
     """The other side of the garbage tests: the same endpoints accept a sensible request."""
-    services.application_withdraw(application=world["own"], by=world["applicant"])
+    application_withdraw(application=world["own"], by=world["applicant"])
     world["own"].refresh_from_db()
     assert world["own"].status == "withdrawn"

@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants import services
 from applicants.models import (
     ApplicantProfile,
     Application,
@@ -23,6 +22,15 @@ from applicants.models import (
     HeldCredential,
     SavedJob,
 )
+from applicants.services.applications import (
+    application_note_add,
+    application_status_change,
+    application_submit,
+    apply_click_record,
+)
+from applicants.services.privacy import account_delete
+from applicants.services.profiles import profile_resume_set, profile_update
+from applicants.services.saved import saved_job_add
 from tests.factories import (
     EmployerMemberFactory,
     HeldCredentialFactory,
@@ -40,11 +48,11 @@ pytestmark = pytest.mark.django_db
 def history(applicant, django_capture_on_commit_callbacks):
     """Jane with everything: a resume, credentials, applications with a history, notes, saved jobs, a click-out."""
     EmailAddress.objects.create(user=applicant.user, email=applicant.user.email, verified=True, primary=True)
-    services.profile_update(
+    profile_update(
         profile=applicant,
         data={"headline": "CPhT, IV room", "region": "US-TX", "city": "Austin", "desired_shifts": ["night"]},
     )
-    services.profile_resume_set(profile=applicant, upload=pdf_upload("Jane Doe CV.pdf"))
+    profile_resume_set(profile=applicant, upload=pdf_upload("Jane Doe CV.pdf"))
     HeldCredentialFactory(profile=applicant, number="CPHT-12345")
     HeldCredentialFactory(
         profile=applicant,
@@ -57,14 +65,14 @@ def history(applicant, django_capture_on_commit_callbacks):
     retail = PublishedPostingFactory(title="Retail Technician")
     member = EmployerMemberFactory(employer=hospital.employer).user
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.application_submit(profile=applicant, posting=hospital, cover_note="Nights suit me.")
-        second = services.application_submit(
+        first = application_submit(profile=applicant, posting=hospital, cover_note="Nights suit me.")
+        second = application_submit(
             profile=applicant, posting=retail, resume_choice="upload", upload=docx_upload("Retail CV.docx")
         )
-        services.application_status_change(application=first, status="not-selected", by=member)
-    services.application_note_add(application=first, author=member, text="Jane Doe: great on the phone")
-    services.saved_job_add(profile=applicant, posting=retail)
-    services.apply_click_record(posting=PublishedPostingFactory(title="External Job"), user=applicant.user)
+        application_status_change(application=first, status="not-selected", by=member)
+    application_note_add(application=first, author=member, text="Jane Doe: great on the phone")
+    saved_job_add(profile=applicant, posting=retail)
+    apply_click_record(posting=PublishedPostingFactory(title="External Job"), user=applicant.user)
     return {"first": first, "second": second, "member": member}
 
 
@@ -115,7 +123,7 @@ def test_an_export_without_a_profile_still_has_the_account(client):
     user = UserFactory()
     client.force_login(user)
     ApplicantProfile.objects.filter(user=user).delete()
-    from applicants.export import applicant_data
+    from applicants.services.privacy import applicant_data
 
     data, files = applicant_data(user)
 
@@ -183,7 +191,7 @@ def test_the_employer_sees_a_deleted_applicant_as_an_anonymous_record(
     client, applicant, history, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.account_delete(user=applicant.user)
+        account_delete(user=applicant.user)
     client.force_login(history["member"])
 
     page = client.get(history["first"].get_review_url()).content.decode()

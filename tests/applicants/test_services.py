@@ -4,9 +4,27 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from applicants import services
 from applicants.models import Application, ApplicationEvent, ApplyClick, DecisionMessage, SavedJob
-from applicants.services import AlreadyApplied, ApplicationError, ResumeChoice
+from applicants.services.applications import (
+    AlreadyApplied,
+    ApplicationError,
+    ResumeChoice,
+    application_mark_viewed,
+    application_note_add,
+    application_status_change,
+    application_submit,
+    application_withdraw,
+    applications_not_selected,
+    applications_notify_pending,
+    apply_click_record,
+    decision_message_reset,
+    decision_message_save,
+    decision_text,
+    employer_applications_notify,
+)
+from applicants.services.privacy import application_resumes_purge
+from applicants.services.profiles import profile_resume_set
+from applicants.services.saved import saved_job_add, saved_job_remove
 from postings.models import Posting, PostingEvent
 from tests.factories import (
     ApplicantProfileFactory,
@@ -32,7 +50,7 @@ def test_applying_records_the_application_its_history_and_emails_a_confirmation(
     applicant, posting, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        application = services.application_submit(profile=applicant, posting=posting, cover_note="  Hello  ")
+        application = application_submit(profile=applicant, posting=posting, cover_note="  Hello  ")
 
     assert application.status == Status.SUBMITTED
     assert application.cover_note == "Hello"
@@ -45,10 +63,10 @@ def test_applying_records_the_application_its_history_and_emails_a_confirmation(
 
 
 def test_a_second_application_to_the_same_posting_is_refused(applicant, posting):
-    first = services.application_submit(profile=applicant, posting=posting)
+    first = application_submit(profile=applicant, posting=posting)
 
     with pytest.raises(AlreadyApplied) as refused:
-        services.application_submit(profile=applicant, posting=posting)
+        application_submit(profile=applicant, posting=posting)
 
     assert refused.value.application == first
     assert "You already applied for this job on" in refused.value.messages[0]
@@ -62,9 +80,7 @@ def test_the_unique_constraint_holds_even_when_the_check_is_raced(applicant, pos
         Application.objects.__class__, "filter", lambda self, *a, **k: Application.objects.none(), raising=False
     )
     with pytest.raises(AlreadyApplied):
-        services.application_submit(
-            profile=applicant, posting=posting, resume_choice=ResumeChoice.UPLOAD, upload=pdf_upload()
-        )
+        application_submit(profile=applicant, posting=posting, resume_choice=ResumeChoice.UPLOAD, upload=pdf_upload())
     assert private_files() == []  # the resume stored for the failed attempt is gone
 
 
@@ -80,14 +96,14 @@ def test_the_unique_constraint_holds_even_when_the_check_is_raced(applicant, pos
 )
 def test_only_open_board_postings_take_applications(applicant, make_posting):
     with pytest.raises(ApplicationError):
-        services.application_submit(profile=applicant, posting=make_posting())
+        application_submit(profile=applicant, posting=make_posting())
     assert not Application.objects.exists()
 
 
 def test_the_profile_resume_is_copied_so_later_changes_do_not_touch_what_was_sent(applicant, posting):
-    services.profile_resume_set(profile=applicant, upload=pdf_upload("Jane CV.pdf"))
+    profile_resume_set(profile=applicant, upload=pdf_upload("Jane CV.pdf"))
 
-    application = services.application_submit(profile=applicant, posting=posting, resume_choice=ResumeChoice.PROFILE)
+    application = application_submit(profile=applicant, posting=posting, resume_choice=ResumeChoice.PROFILE)
 
     assert application.resume.name != applicant.resume.name
     assert application.resume_name == "Jane CV.pdf"
@@ -96,16 +112,16 @@ def test_the_profile_resume_is_copied_so_later_changes_do_not_touch_what_was_sen
 
 
 def test_an_application_without_a_resume(applicant, posting):
-    services.profile_resume_set(profile=applicant, upload=pdf_upload())
+    profile_resume_set(profile=applicant, upload=pdf_upload())
 
-    application = services.application_submit(profile=applicant, posting=posting, resume_choice=ResumeChoice.NONE)
+    application = application_submit(profile=applicant, posting=posting, resume_choice=ResumeChoice.NONE)
 
     assert not application.resume
 
 
 def test_a_click_out_is_recorded_with_the_user_when_signed_in(posting, applicant):
-    services.apply_click_record(posting=posting, user=applicant.user)
-    services.apply_click_record(posting=posting, user=None)
+    apply_click_record(posting=posting, user=applicant.user)
+    apply_click_record(posting=posting, user=None)
 
     assert list(ApplyClick.objects.values_list("user", flat=True).order_by("id")) == [applicant.user.pk, None]
 
@@ -113,12 +129,12 @@ def test_a_click_out_is_recorded_with_the_user_when_signed_in(posting, applicant
 def test_withdrawing_is_recorded_and_final(applicant, posting):
     application = ApplicationFactory(profile=applicant, posting=posting)
 
-    services.application_withdraw(application=application, by=applicant.user)
+    application_withdraw(application=application, by=applicant.user)
 
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
     with pytest.raises(ApplicationError):
-        services.application_withdraw(application=application, by=applicant.user)
+        application_withdraw(application=application, by=applicant.user)
 
 
 # -- The team's digest ----------------------------------------------------------------------------------------
@@ -136,7 +152,7 @@ def test_several_applications_make_one_digest_per_team_member(posting, settings,
     elsewhere = ApplicationFactory()  # another employer's: not in this digest
 
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.employer_applications_notify(employer_id=posting.employer_id)
+        sent = employer_applications_notify(employer_id=posting.employer_id)
 
     assert sent == 3
     assert sorted(message.to[0] for message in mail.outbox) == ["owner@example.com", "recruiter@example.com"]
@@ -151,7 +167,7 @@ def test_several_applications_make_one_digest_per_team_member(posting, settings,
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.employer_applications_notify(employer_id=posting.employer_id) == 0
+        assert employer_applications_notify(employer_id=posting.employer_id) == 0
     assert mail.outbox == []  # a second run (a retry, the next countdown task) sends nothing
 
 
@@ -165,7 +181,7 @@ def test_the_beat_safety_net_sends_only_applications_older_than_the_batching_del
     ApplicationFactory(posting=fresh_employer_job)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.applications_notify_pending() == 1
+        assert applications_notify_pending() == 1
 
     assert [message.to for message in mail.outbox] == [["recruiter@example.com"]]
     old.refresh_from_db()
@@ -176,7 +192,7 @@ def test_a_withdrawn_application_is_not_announced(posting, member, django_captur
     ApplicationFactory(posting=posting, status=Status.WITHDRAWN)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.employer_applications_notify(employer_id=posting.employer_id) == 0
+        assert employer_applications_notify(employer_id=posting.employer_id) == 0
 
     assert mail.outbox == []
 
@@ -187,8 +203,8 @@ def test_a_withdrawn_application_is_not_announced(posting, member, django_captur
 def test_viewing_marks_a_submitted_application_viewed_once(posting, member):
     application = ApplicationFactory(posting=posting)
 
-    assert services.application_mark_viewed(application=application, by=member) is True
-    assert services.application_mark_viewed(application=application, by=member) is False
+    assert application_mark_viewed(application=application, by=member) is True
+    assert application_mark_viewed(application=application, by=member) is False
 
     assert list(application.events.values_list("to_status", flat=True)) == [Status.SUBMITTED, Status.VIEWED]
 
@@ -198,7 +214,7 @@ def test_pipeline_steps_do_not_email_the_applicant(posting, member, status, djan
     application = ApplicationFactory(posting=posting)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_status_change(application=application, status=status, by=member)
+        application_status_change(application=application, status=status, by=member)
 
     application.refresh_from_db()
     assert application.status == status
@@ -209,7 +225,7 @@ def test_not_selected_emails_the_default_message_and_is_final(posting, member, d
     application = ApplicationFactory(posting=posting, profile__full_name="Ana Lopez")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_status_change(application=application, status=Status.NOT_SELECTED, by=member)
+        application_status_change(application=application, status=Status.NOT_SELECTED, by=member)
 
     [message] = mail.outbox
     assert message.to == [application.profile.user.email]
@@ -218,11 +234,11 @@ def test_not_selected_emails_the_default_message_and_is_final(posting, member, d
     event = application.events.get(to_status=Status.NOT_SELECTED)
     assert event.message.startswith("Dear Ana Lopez,")  # the applicant sees it on their application too
     with pytest.raises(ApplicationError):
-        services.application_status_change(application=application, status=Status.SHORTLISTED, by=member)
+        application_status_change(application=application, status=Status.SHORTLISTED, by=member)
 
 
 def test_hired_uses_the_employers_own_wording(posting, member, django_capture_on_commit_callbacks):
-    services.decision_message_save(
+    decision_message_save(
         employer=posting.employer,
         kind="hired",
         subject="You're in, {applicant_name}!",
@@ -232,7 +248,7 @@ def test_hired_uses_the_employers_own_wording(posting, member, django_capture_on
     application = ApplicationFactory(posting=posting, profile__full_name="Ben Okafor")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_status_change(application=application, status=Status.HIRED, by=member)
+        application_status_change(application=application, status=Status.HIRED, by=member)
 
     [message] = mail.outbox
     assert message.subject == "You're in, Ben Okafor!"
@@ -242,11 +258,11 @@ def test_hired_uses_the_employers_own_wording(posting, member, django_capture_on
 
 
 def test_decision_message_reset_goes_back_to_the_default(posting, member):
-    services.decision_message_save(employer=posting.employer, kind="hired", subject="S", body="B", by=member)
-    services.decision_message_reset(employer=posting.employer, kind="hired")
+    decision_message_save(employer=posting.employer, kind="hired", subject="S", body="B", by=member)
+    decision_message_reset(employer=posting.employer, kind="hired")
 
     assert not DecisionMessage.objects.exists()
-    assert services.decision_text(employer_id=posting.employer_id, kind="hired").subject.startswith("Welcome to")
+    assert decision_text(employer_id=posting.employer_id, kind="hired").subject.startswith("Welcome to")
 
 
 def test_bulk_not_selected_skips_final_applications(posting, member, django_capture_on_commit_callbacks):
@@ -254,7 +270,7 @@ def test_bulk_not_selected_skips_final_applications(posting, member, django_capt
     hired = ApplicationFactory(posting=posting, status=Status.HIRED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        changed = services.applications_not_selected(applications=[*open_ones, hired], by=member)
+        changed = applications_not_selected(applications=[*open_ones, hired], by=member)
 
     assert changed == 3
     assert len(mail.outbox) == 3
@@ -265,14 +281,14 @@ def test_an_employer_cannot_set_submitted_or_withdrawn(posting, member):
     application = ApplicationFactory(posting=posting)
     for status in (Status.SUBMITTED, Status.WITHDRAWN, "bogus"):
         with pytest.raises(ApplicationError):
-            services.application_status_change(application=application, status=status, by=member)
+            application_status_change(application=application, status=status, by=member)
 
 
 def test_notes_must_say_something(posting, member):
     application = ApplicationFactory(posting=posting)
     with pytest.raises(Exception, match="Write the note first"):
-        services.application_note_add(application=application, author=member, text="   ")
-    note = services.application_note_add(application=application, author=member, text=" Call Monday ")
+        application_note_add(application=application, author=member, text="   ")
+    note = application_note_add(application=application, author=member, text=" Call Monday ")
     assert note.text == "Call Monday"
 
 
@@ -280,11 +296,11 @@ def test_notes_must_say_something(posting, member):
 
 
 def test_saving_is_idempotent_and_unsaving_removes(applicant, posting):
-    services.saved_job_add(profile=applicant, posting=posting)
-    services.saved_job_add(profile=applicant, posting=posting)
+    saved_job_add(profile=applicant, posting=posting)
+    saved_job_add(profile=applicant, posting=posting)
     assert SavedJob.objects.count() == 1
 
-    services.saved_job_remove(profile=applicant, posting=posting)
+    saved_job_remove(profile=applicant, posting=posting)
     assert not SavedJob.objects.exists()
 
 
@@ -293,7 +309,7 @@ def test_saving_is_idempotent_and_unsaving_removes(applicant, posting):
 
 def _application_with_resume(posting):
     profile = ApplicantProfileFactory()
-    services.profile_resume_set(profile=profile, upload=pdf_upload())
+    profile_resume_set(profile=profile, upload=pdf_upload())
     if posting.status != Posting.Status.PUBLISHED or posting.expires_at <= timezone.now():
         # Apply while it was open, then put the posting back as the test wants it.
         status, expires_at = posting.status, posting.expires_at
@@ -301,10 +317,10 @@ def _application_with_resume(posting):
             status=Posting.Status.PUBLISHED, expires_at=timezone.now() + timedelta(days=1)
         )
         posting.refresh_from_db()
-        application = services.application_submit(profile=profile, posting=posting)
+        application = application_submit(profile=profile, posting=posting)
         Posting.objects.filter(pk=posting.pk).update(status=status, expires_at=expires_at)
         return application
-    return services.application_submit(profile=profile, posting=posting)
+    return application_submit(profile=profile, posting=posting)
 
 
 def test_resumes_are_purged_only_once_the_posting_closed_long_enough_ago(settings, django_capture_on_commit_callbacks):
@@ -329,7 +345,7 @@ def test_resumes_are_purged_only_once_the_posting_closed_long_enough_ago(setting
     old_files = {application.resume.name for application in old}
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.application_resumes_purge(now=now) == 3
+        assert application_resumes_purge(now=now) == 3
 
     for application in old:
         application.refresh_from_db()
@@ -340,7 +356,7 @@ def test_resumes_are_purged_only_once_the_posting_closed_long_enough_ago(setting
         assert application.resume
     assert not old_files & set(private_files())
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.application_resumes_purge(now=now) == 0
+        assert application_resumes_purge(now=now) == 0
 
 
 def test_a_renewed_then_expired_posting_counts_from_its_latest_closing(settings, django_capture_on_commit_callbacks):
@@ -355,7 +371,7 @@ def test_a_renewed_then_expired_posting_counts_from_its_latest_closing(settings,
     application = _application_with_resume(posting)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.application_resumes_purge(now=now) == 0
+        assert application_resumes_purge(now=now) == 0
 
     application.refresh_from_db()
     assert application.resume

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
-from applicants import services
 from applicants.forms import ResumeForm
 from applicants.models import Application
+from applicants.services.profiles import profile_resume_set
 from applicants.storage import private_media_root
 
 from .conftest import PDF_BYTES, docx_upload, pdf_upload, private_files
@@ -97,7 +97,7 @@ def _post_file(client, url, *, filename: str, content: bytes, extra: dict | None
     ids=[key for key in BAD_UPLOADS if key != "a windows path with .."],
 )
 def test_a_refused_profile_upload_changes_nothing(applicant_client, applicant, name, content, message):
-    services.profile_resume_set(profile=applicant, upload=pdf_upload("current.pdf"))
+    profile_resume_set(profile=applicant, upload=pdf_upload("current.pdf"))
     before = private_files()
 
     response = _post_file(applicant_client, reverse("applicants:resume"), filename=name, content=content)
@@ -123,7 +123,7 @@ def test_folders_in_an_uploaded_name_never_reach_the_file_system(applicant_clien
 
 
 def test_the_stored_file_lives_outside_media_root(applicant, settings):
-    services.profile_resume_set(profile=applicant, upload=pdf_upload())
+    profile_resume_set(profile=applicant, upload=pdf_upload())
 
     path = private_media_root() / applicant.resume.name
     assert path.exists()
@@ -157,11 +157,11 @@ def test_uploading_for_an_application_needs_a_file(applicant_client, posting):
 
 def test_a_new_resume_replaces_the_old_file(applicant, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.profile_resume_set(profile=applicant, upload=pdf_upload("first.pdf"))
+        profile_resume_set(profile=applicant, upload=pdf_upload("first.pdf"))
     first = applicant.resume.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.profile_resume_set(profile=applicant, upload=docx_upload("second.docx"))
+        profile_resume_set(profile=applicant, upload=docx_upload("second.docx"))
 
     assert private_files() == [applicant.resume.name]
     assert applicant.resume.name != first
@@ -169,7 +169,7 @@ def test_a_new_resume_replaces_the_old_file(applicant, django_capture_on_commit_
 
 
 def test_downloads_are_attachments_with_a_safe_name_and_nosniff(applicant_client, applicant):
-    services.profile_resume_set(profile=applicant, upload=pdf_upload('Jane "CV"; final<1>.pdf'))
+    profile_resume_set(profile=applicant, upload=pdf_upload('Jane "CV"; final<1>.pdf'))
 
     response = applicant_client.get(reverse("applicants:resume-download"))
 
@@ -182,7 +182,7 @@ def test_downloads_are_attachments_with_a_safe_name_and_nosniff(applicant_client
 
 
 def test_a_docx_is_served_as_a_docx_whatever_its_original_name(applicant_client, applicant):
-    services.profile_resume_set(profile=applicant, upload=docx_upload("resume.PDF.docx"))
+    profile_resume_set(profile=applicant, upload=docx_upload("resume.PDF.docx"))
 
     response = applicant_client.get(reverse("applicants:resume-download"))
 

@@ -7,8 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants import services
 from applicants.models import ApplicantProfile, Application, ApplyClick, HeldCredential, SavedJob
+from applicants.services.applications import application_mark_viewed, application_status_change
+from applicants.services.profiles import profile_resume_set
 from tests.factories import (
     ApplicantProfileFactory,
     ApplicationFactory,
@@ -144,7 +145,7 @@ def test_editing_and_removing_a_credential(applicant_client, applicant):
 def test_applying_on_the_board_with_the_profile_resume(
     applicant_client, applicant, posting, member, django_capture_on_commit_callbacks
 ):
-    services.profile_resume_set(profile=applicant, upload=pdf_upload("Jane.pdf"))
+    profile_resume_set(profile=applicant, upload=pdf_upload("Jane.pdf"))
     url = reverse("applicants:apply", args=[posting.pk])
 
     page = applicant_client.get(url).content.decode()
@@ -250,8 +251,8 @@ def test_a_visitor_is_invited_to_sign_in_to_see_the_match(client, posting):
 
 def test_the_applications_page_shows_each_status_with_its_dates(applicant_client, applicant, member, posting):
     application = ApplicationFactory(profile=applicant, posting=posting)
-    services.application_mark_viewed(application=application, by=member)
-    services.application_status_change(application=application, status=Status.SHORTLISTED, by=member)
+    application_mark_viewed(application=application, by=member)
+    application_status_change(application=application, status=Status.SHORTLISTED, by=member)
 
     page = applicant_client.get(reverse("applicants:applications")).content.decode()
 
@@ -281,7 +282,7 @@ def test_the_applications_page_query_count_does_not_grow(
     applicant_client, applicant, django_assert_max_num_queries, rows
 ):
     for application in ApplicationFactory.create_batch(rows, profile=applicant):
-        services.application_mark_viewed(application=application, by=None)
+        application_mark_viewed(application=application, by=None)
 
     with django_assert_max_num_queries(4):
         response = applicant_client.get(reverse("applicants:applications"))

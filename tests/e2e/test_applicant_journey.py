@@ -9,8 +9,9 @@ from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from applicants import services
 from applicants.models import Application
+from applicants.services.applications import application_status_change, application_submit
+from applicants.services.profiles import profile_resume_set
 from tests.e2e.support import PASSWORD, shot
 from tests.factories import (
     ApplicantProfileFactory,
@@ -198,12 +199,12 @@ def _review_world(jobs):
     profile = ApplicantProfileFactory(user=user, full_name="Maria Garcia", headline="CPhT, hospital IV room")
     HeldCredentialFactory(profile=profile)
     HeldCredentialFactory(profile=profile, credential_type=credential_type("state-registration"), jurisdiction="US-TX")
-    services.profile_resume_set(profile=profile, upload=SimpleUploadedFile("Maria.pdf", PDF))
-    application = services.application_submit(profile=profile, posting=jobs["iv_room"], cover_note="Two weeks.")
+    profile_resume_set(profile=profile, upload=SimpleUploadedFile("Maria.pdf", PDF))
+    application = application_submit(profile=profile, posting=jobs["iv_room"], cover_note="Two weeks.")
     ApplicationNoteFactory(application=application, author=jobs["recruiter"])
     for status in ("shortlisted", "interviewing", "offered", "not-selected"):
         other = ApplicationFactory(posting=jobs["iv_room"])
-        services.application_status_change(application=other, status=status, by=jobs["recruiter"])
+        application_status_change(application=other, status=status, by=jobs["recruiter"])
     ApplicationFactory(profile=profile, posting=jobs["ohio"])
     SavedJobFactory(profile=profile, posting=jobs["ohio"])
     SavedJobFactory(profile=profile, posting=FilledPostingFactory(title="Filled Hospital Job"))

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from applicants import services
 from applicants.models import Application
+from applicants.services.applications import application_submit, decision_text
+from applicants.services.profiles import profile_resume_set
 from employers.models import EmployerMember
 from postings.models import Posting
 from tests.applicants.conftest import pdf_upload
@@ -37,9 +38,9 @@ def world():
     other_posting = PublishedPostingFactory(title="Another employer's job")
     alice = ApplicantProfileFactory(full_name="Alice Applicant", user=UserFactory(email="alice@example.com"))
     bob = ApplicantProfileFactory(full_name="Bob Other", user=UserFactory(email="bob@example.com"))
-    services.profile_resume_set(profile=alice, upload=pdf_upload("alice.pdf"))
+    profile_resume_set(profile=alice, upload=pdf_upload("alice.pdf"))
     HeldCredentialFactory(profile=alice)
-    application = services.application_submit(profile=alice, posting=posting)
+    application = application_submit(profile=alice, posting=posting)
     member = EmployerMemberFactory(employer=posting.employer, user=UserFactory(email="member@a.example")).user
     outsider = EmployerMemberFactory(employer=other_posting.employer, user=UserFactory(email="member@b.example")).user
     return {
@@ -355,11 +356,11 @@ def test_editing_the_decision_messages(member_client, posting):
     assert "Unknown placeholder: {nope}." in response.content.decode()
 
     member_client.post(url, {"kind": "hired", "hired-subject": "Welcome {applicant_name}", "hired-body": "Welcome!"})
-    assert services.decision_text(employer_id=posting.employer_id, kind="hired").subject == "Welcome {applicant_name}"
+    assert decision_text(employer_id=posting.employer_id, kind="hired").subject == "Welcome {applicant_name}"
     assert "Your wording" in member_client.get(url).content.decode()
 
     member_client.post(url, {"kind": "hired", "reset": "1"})
-    assert services.decision_text(employer_id=posting.employer_id, kind="hired").subject.startswith("Welcome to")
+    assert decision_text(employer_id=posting.employer_id, kind="hired").subject.startswith("Welcome to")
 
 
 # -- The old addresses, /employer/applicants/... -----------------------------------------------------------

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from applicants import services
+from applicants.services.applications import application_status_change, application_submit
 from tests.factories import (
     ApplicantProfileFactory,
     EmployerMemberFactory,
@@ -43,9 +43,9 @@ def test_confirmations_and_one_digest_per_team_member(celery_worker, smtp_sink, 
 
     # Each call commits on its own, as three requests would; each schedules a digest BATCH_SECONDS out.
     applications = [
-        services.application_submit(profile=applicants[0], posting=posting, cover_note="Nights suit me."),
-        services.application_submit(profile=applicants[1], posting=posting),
-        services.application_submit(profile=applicants[2], posting=second_job),
+        application_submit(profile=applicants[0], posting=posting, cover_note="Nights suit me."),
+        application_submit(profile=applicants[1], posting=posting),
+        application_submit(profile=applicants[2], posting=second_job),
     ]
 
     messages = smtp_sink.wait_for(5, timeout=60)
@@ -83,7 +83,7 @@ def test_confirmations_and_one_digest_per_team_member(celery_worker, smtp_sink, 
         assert application.employer_notified_at is not None
 
     # A decision goes out through the worker too, in the employer's words.
-    services.application_status_change(
+    application_status_change(
         application=applications[1], status="not-selected", by=posting.employer.memberships.first().user
     )
     decision = smtp_sink.wait_for(len(messages) + 1, timeout=30)[-1]

@@ -1,39 +1,32 @@
-"""Every write of the applicants app: profiles, credentials, resumes, applications and their review, saved
-jobs, and the applicant's privacy rights. Views, admin actions and tasks call these."""
+"""Applications: applying on the board (or leaving for the employer's site), withdrawing, the employer's
+review (status changes, notes, the decision emails and their wording), and the team's digest of new
+applications."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from employers.models import Employer, EmployerMember
-from jobboard.mail import email_send
-from postings.models import CredentialType, Posting
-
-from .decisions import DEFAULTS, DecisionText, decision_fill
-from .models import (
+from applicants.decisions import DEFAULTS, DecisionText, decision_fill
+from applicants.models import (
     ApplicantProfile,
     Application,
     ApplicationEvent,
     ApplicationNote,
     ApplyClick,
     DecisionMessage,
-    HeldCredential,
-    SavedJob,
 )
-from .resumes import resume_display_name, resume_storage_name, resume_validate
-from .storage import private_storage
+from applicants.resumes import resume_copy, resume_files_delete, resume_store
+from employers.models import Employer, EmployerMember
+from jobboard.mail import email_send
+from postings.models import Posting
 
-logger = logging.getLogger(__name__)
 Status = Application.Status
 
 
@@ -58,122 +51,7 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _files_delete(names: Iterable[str]) -> None:
-    for name in names:
-        if name:
-            try:
-                private_storage.delete(name)
-            except OSError:  # already gone, or the disk refuses: never fail the request over a leftover
-                logger.warning("Could not delete private file %s", name, exc_info=True)
-
-
-def _files_delete_on_commit(names: list[str]) -> None:
-    names = [name for name in names if name]
-    if names:
-        transaction.on_commit(lambda: _files_delete(names))
-
-
-def _resume_save(*, upload, folder: str) -> tuple[str, str]:
-    """Store an upload under a random name; returns (storage name, name to show). Validates again: cheap, and
-    no caller can then store a file the form would have refused."""
-    kind = resume_validate(upload)
-    name = private_storage.save(resume_storage_name(folder=folder, kind=kind), upload)
-    return name, resume_display_name(upload.name, kind)
-
-
-# -- Profile and credentials ------------------------------------------------------------------------
-
-
-def profile_get_or_create(*, user) -> ApplicantProfile:
-    """The applicant's profile, made on their first visit to /me/ (any account can become an applicant)."""
-    profile, _ = ApplicantProfile.objects.select_related("user").get_or_create(
-        user=user, defaults={"full_name": user.get_full_name()}
-    )
-    return profile
-
-
-PROFILE_FIELDS = (
-    "full_name",
-    "headline",
-    "country",
-    "region",
-    "city",
-    "years_experience",
-    "desired_settings",
-    "desired_shifts",
-)
-
-
-@transaction.atomic
-def profile_update(*, profile: ApplicantProfile, data: dict) -> ApplicantProfile:
-    for field in PROFILE_FIELDS:
-        if field in data:
-            setattr(profile, field, data[field])
-    profile.full_clean(exclude=["user", "resume"])
-    profile.save()
-    return profile
-
-
-@transaction.atomic
-def credential_save(
-    *,
-    profile: ApplicantProfile,
-    credential_type: CredentialType,
-    jurisdiction: str,
-    number: str = "",
-    expires_on: date | None = None,
-    credential: HeldCredential | None = None,
-) -> HeldCredential:
-    """Add a credential, or change one (`credential`); the same type and jurisdiction twice is refused."""
-    credential = credential or HeldCredential(profile=profile)
-    if credential.profile_id != profile.pk:
-        raise ValidationError("This credential belongs to someone else.")
-    credential.credential_type = credential_type
-    credential.jurisdiction = jurisdiction
-    credential.number = number
-    credential.expires_on = expires_on
-    credential.full_clean(exclude=["profile"], validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            credential.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"credential_type": "You already listed this credential; edit it instead of adding it again."}
-        ) from None
-    return credential
-
-
-@transaction.atomic
-def credential_delete(*, credential: HeldCredential) -> None:
-    credential.delete()
-
-
-@transaction.atomic
-def profile_resume_set(*, profile: ApplicantProfile, upload) -> ApplicantProfile:
-    """Replace the profile's resume. The old file goes once the new one is committed; nothing is half-saved."""
-    name, display = _resume_save(upload=upload, folder=f"resumes/{profile.pk}")
-    old = profile.resume.name
-    profile.resume, profile.resume_name, profile.resume_uploaded_at = name, display, timezone.now()
-    try:
-        with transaction.atomic():
-            profile.save(update_fields=["resume", "resume_name", "resume_uploaded_at", "updated_at"])
-    except Exception:
-        _files_delete([name])
-        raise
-    _files_delete_on_commit([old])
-    return profile
-
-
-@transaction.atomic
-def profile_resume_remove(*, profile: ApplicantProfile) -> ApplicantProfile:
-    old = profile.resume.name
-    profile.resume, profile.resume_name, profile.resume_uploaded_at = "", "", None
-    profile.save(update_fields=["resume", "resume_name", "resume_uploaded_at", "updated_at"])
-    _files_delete_on_commit([old])
-    return profile
-
-
-# -- Applying ---------------------------------------------------------------------------------------------
+# -- Applying ------------------------------------------------------------------------------------------------
 
 
 def application_submit(
@@ -203,34 +81,27 @@ def application_submit(
             if resume_choice == ResumeChoice.UPLOAD:
                 if upload is None:
                     raise ApplicationError("Choose the resume file to upload.")
-                application.resume, application.resume_name = _resume_save(upload=upload, folder=folder)
+                application.resume, application.resume_name = resume_store(upload=upload, folder=folder)
                 stored.append(application.resume.name)
             elif resume_choice == ResumeChoice.PROFILE and profile.resume:
-                application.resume, application.resume_name = _resume_copy(profile=profile, folder=folder)
+                application.resume, application.resume_name = resume_copy(
+                    name=profile.resume.name, display_name=profile.resume_name, folder=folder
+                )
                 stored.append(application.resume.name)
             application.save()
             ApplicationEvent.objects.create(application=application, to_status=Status.SUBMITTED, by=profile.user)
             _application_announce(application)
     except IntegrityError:
-        _files_delete(stored)
+        resume_files_delete(stored)
         raise AlreadyApplied(Application.objects.get(posting=posting, profile=profile)) from None
     except BaseException:
-        _files_delete(stored)
+        resume_files_delete(stored)
         raise
     return application
 
 
-def _resume_copy(*, profile: ApplicantProfile, folder: str) -> tuple[str, str]:
-    from .resumes import resume_kind_of
-
-    kind = resume_kind_of(profile.resume.name)
-    with private_storage.open(profile.resume.name, "rb") as source:
-        name = private_storage.save(resume_storage_name(folder=folder, kind=kind), File(source))
-    return name, profile.resume_name or f"resume.{kind.extension}"
-
-
 def _application_announce(application: Application) -> None:
-    from .tasks import applications_notify_employer_task
+    from applicants.tasks import applications_notify_employer_task
 
     posting, profile = application.posting, application.profile
     email_send(
@@ -268,7 +139,7 @@ def application_withdraw(*, application: Application, by) -> Application:
     return application
 
 
-# -- The employer's review -----------------------------------------------------------------------------
+# -- The employer's review -----------------------------------------------------------------------------------
 
 
 def _locked(application: Application) -> Application:
@@ -384,7 +255,7 @@ def decision_message_reset(*, employer: Employer, kind: str) -> None:
     DecisionMessage.objects.filter(employer=employer, kind=kind).delete()
 
 
-# -- The team's digest of new applications ---------------------------------------------------------------
+# -- The team's digest of new applications -------------------------------------------------------------------
 
 
 def employer_applications_notify(*, employer_id: int) -> int:
@@ -453,94 +324,3 @@ def applications_notify_pending(*, now: datetime | None = None) -> int:
         .distinct()
     )
     return sum(employer_applications_notify(employer_id=employer_id) for employer_id in list(employer_ids))
-
-
-# -- Saved jobs ---------------------------------------------------------------------------------------------
-
-
-def saved_job_add(*, profile: ApplicantProfile, posting: Posting) -> SavedJob:
-    """Idempotent: saving twice (two tabs, a double click) keeps one row."""
-    saved, _ = SavedJob.objects.get_or_create(profile=profile, posting=posting)
-    return saved
-
-
-@transaction.atomic
-def saved_job_remove(*, profile: ApplicantProfile, posting: Posting) -> None:
-    SavedJob.objects.filter(profile=profile, posting=posting).delete()
-
-
-# -- Privacy: deletion and retention -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def account_delete(*, user) -> None:
-    """Delete the account and everything personal; the employers keep an anonymous record of applications.
-
-    Their status and dates stay (an employer must be able to account for its hiring); the link to the
-    person, the cover note, the resume, the messages sent to them and the team's notes about them go.
-    Files are deleted once the deletion is committed; every session of the user is ended.
-    """
-    from .tasks import user_sessions_delete_task
-
-    files: list[str] = []
-    profile = ApplicantProfile.objects.filter(user=user).first()
-    if profile is not None:
-        files.append(profile.resume.name)
-        applications = Application.objects.filter(profile=profile)
-        files.extend(applications.with_resume().values_list("resume", flat=True))
-        ApplicationNote.objects.filter(application__in=applications).delete()
-        ApplicationEvent.objects.filter(application__in=applications).update(message="")
-        applications.update(profile=None, cover_note="", resume="", resume_name="", anonymised_at=timezone.now())
-    user_id = user.pk
-    get_user_model().objects.filter(pk=user_id).delete()  # cascades to the profile, credentials, saved jobs
-    _files_delete_on_commit(files)
-    transaction.on_commit(lambda: user_sessions_delete_task.delay(user_id=user_id))
-
-
-def user_sessions_delete(*, user_id: int) -> int:
-    """End every session of a (deleted) user. Sessions are not indexed by user, so this reads them all: rare
-    enough (account deletion) to run in the worker rather than in the request."""
-    from django.contrib.sessions.models import Session
-
-    if settings.SESSION_ENGINE not in (
-        "django.contrib.sessions.backends.db",
-        "django.contrib.sessions.backends.cached_db",
-    ):
-        return 0  # other engines: the user row is gone, so no session can authenticate as it any more
-    owned = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
-        if str(session.get_decoded().get("_auth_user_id")) == str(user_id)
-    ]
-    Session.objects.filter(session_key__in=owned).delete()
-    if settings.SESSION_ENGINE.endswith("cached_db"):
-        from django.contrib.sessions.backends.cached_db import SessionStore
-
-        for key in owned:
-            SessionStore(session_key=key).delete()
-    return len(owned)
-
-
-def application_resumes_purge(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Delete resumes sent with applications to postings closed more than APPLICATION_RESUME_RETENTION_DAYS ago.
-
-    The row forgets the file in the same transaction that schedules the file's deletion, so a rerun (or a
-    crash between the two) never leaves a row pointing at a missing file.
-    """
-    now = now or timezone.now()
-    purged = 0
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Application.objects.resumes_to_purge(now=now, days=settings.APPLICATION_RESUME_RETENTION_DAYS)
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("id")
-                .values_list("id", "resume")[:batch]
-            )
-            if not rows:
-                return purged
-            Application.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-                resume="", resume_name="", resume_purged_at=now
-            )
-            _files_delete_on_commit([name for _, name in rows])
-        purged += len(rows)

@@ -1,17 +1,25 @@
-"""An applicant's copy of everything we hold about them, as one ZIP: data.json, the resumes, a README."""
+"""The applicant's privacy rights: their copy of everything we hold about them (one ZIP: data.json, the
+resumes, a README), the deletion of their account, and how long resumes sent with applications are kept."""
 
 from __future__ import annotations
 
 import json
 import tempfile
 import zipfile
+from datetime import datetime
 from typing import IO
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
-from .models import ApplicantProfile, Application, ApplyClick, SavedJob
-from .storage import private_storage
+from applicants.models import ApplicantProfile, Application, ApplicationEvent, ApplicationNote, ApplyClick, SavedJob
+from applicants.resumes import resume_files_delete_on_commit
+from applicants.storage import private_storage
+
+# -- The applicant's copy of their data ----------------------------------------------------------------------
+
 
 README = """Your data from {site}, exported {when}.
 
@@ -163,3 +171,80 @@ def applicant_export(user) -> IO[bytes]:
                 continue  # purged meanwhile; data.json still lists it
     archive_file.seek(0)
     return archive_file
+
+
+# -- Deletion and retention ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete the account and everything personal; the employers keep an anonymous record of applications.
+
+    Their status and dates stay (an employer must be able to account for its hiring); the link to the
+    person, the cover note, the resume, the messages sent to them and the team's notes about them go.
+    Files are deleted once the deletion is committed; every session of the user is ended.
+    """
+    from applicants.tasks import user_sessions_delete_task
+
+    files: list[str] = []
+    profile = ApplicantProfile.objects.filter(user=user).first()
+    if profile is not None:
+        files.append(profile.resume.name)
+        applications = Application.objects.filter(profile=profile)
+        files.extend(applications.with_resume().values_list("resume", flat=True))
+        ApplicationNote.objects.filter(application__in=applications).delete()
+        ApplicationEvent.objects.filter(application__in=applications).update(message="")
+        applications.update(profile=None, cover_note="", resume="", resume_name="", anonymised_at=timezone.now())
+    user_id = user.pk
+    get_user_model().objects.filter(pk=user_id).delete()  # cascades to the profile, credentials, saved jobs
+    resume_files_delete_on_commit(files)
+    transaction.on_commit(lambda: user_sessions_delete_task.delay(user_id=user_id))
+
+
+def user_sessions_delete(*, user_id: int) -> int:
+    """End every session of a (deleted) user. Sessions are not indexed by user, so this reads them all: rare
+    enough (account deletion) to run in the worker rather than in the request."""
+    from django.contrib.sessions.models import Session
+
+    if settings.SESSION_ENGINE not in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        return 0  # other engines: the user row is gone, so no session can authenticate as it any more
+    owned = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id)
+    ]
+    Session.objects.filter(session_key__in=owned).delete()
+    if settings.SESSION_ENGINE.endswith("cached_db"):
+        from django.contrib.sessions.backends.cached_db import SessionStore
+
+        for key in owned:
+            SessionStore(session_key=key).delete()
+    return len(owned)
+
+
+def application_resumes_purge(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Delete resumes sent with applications to postings closed more than APPLICATION_RESUME_RETENTION_DAYS ago.
+
+    The row forgets the file in the same transaction that schedules the file's deletion, so a rerun (or a
+    crash between the two) never leaves a row pointing at a missing file.
+    """
+    now = now or timezone.now()
+    purged = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Application.objects.resumes_to_purge(now=now, days=settings.APPLICATION_RESUME_RETENTION_DAYS)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("id")
+                .values_list("id", "resume")[:batch]
+            )
+            if not rows:
+                return purged
+            Application.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+                resume="", resume_name="", resume_purged_at=now
+            )
+            resume_files_delete_on_commit([name for _, name in rows])
+        purged += len(rows)
