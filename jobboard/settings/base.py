@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",
     "allauth.account",
-    "jobboard",  # for its template tags: `{% load ui %}` on any page
+    "jobboard",  # for its template tags (`{% load ui %}` on any page) and `send_test_email`
     "postings",
     "employers",
     "applicants",
