@@ -40,6 +40,7 @@ from postings.models import (
     CredentialOption,
     CredentialRequirement,
     CredentialType,
+    Currency,
     Duty,
     EmploymentType,
     Experience,
@@ -520,7 +521,7 @@ class _PostingGenerator:
             pay_period = PayPeriod.HOUR
             pay_min = max(round(hourly * 0.92 * 4) * 25, 1200 if country == "US" else 1600)  # near minimum wage
             pay_max = pay_min if random_() < 0.1 else pay_min + round(hourly * rng.uniform(0.08, 0.35) * 4) * 25
-        currency = "USD" if country == "US" else "CAD"
+        currency = Currency.USD if country == "US" else Currency.CAD
 
         bonus_chance = 0.03 if country == "CA" else 0.08
         if setting in (Setting.HOSPITAL, Setting.LONG_TERM_CARE, Setting.NUCLEAR, Setting.HOME_INFUSION):
@@ -880,7 +881,7 @@ def _pay_line(pay_min: int, pay_max: int, period: str, currency: str) -> str:
     else:
         low, high, unit = f"${_money(pay_min)}", f"${_money(pay_max)}", "per hour"
     amount = low if pay_min == pay_max else f"{low}{EN_DASH}{high}"
-    if currency == "CAD":
+    if currency == Currency.CAD:
         unit += " (CAD)"
     return f"{amount} {unit}, depending on experience"
 
