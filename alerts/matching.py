@@ -1,11 +1,12 @@
-"""Job alert matching: a search's criteria in typed columns, and one set-based statement that matches every
-due alert against a batch of postings.
+"""Job alert matching: a search's criteria as an alert stores them, and one set-based statement that matches
+every due alert against a batch of postings.
 
-Consistency with search is the whole point. The criteria come from `PostingFilter`'s own validated form,
-and every value the SQL compares is computed by the code search uses (`hourly_floor`, `to_km`,
-`bounding_box`, the constants of `distance_km_expression`). The predicate below mirrors the PostingQuerySet
-methods clause by clause; tests/applicants/test_alerts_matching.py checks it against
-`PostingFilter(params).matches` over randomly generated alerts and postings. Change one, change the other.
+Consistency with search is the whole point. The criteria come from the search form's own `SearchCriteria`,
+and every value the SQL compares is computed by the code search uses (the registry's tokens of each choice
+criterion, `hourly_floor`, the circle and `bounding_box`, the constants of `distance_km_expression`). The choice
+criteria are matched generically (a token of each, as the search's facets), the others by clauses that mirror
+their narrowing; tests/alerts/test_matching.py checks the statement against the search over randomly
+generated alerts and postings, drawing parameters from every criterion of the registry.
 
 Speed comes from candidates. Each alert stores a few `match_keys` (place x setting x arrangement x
 experience, "*" for any) and each posting produces every key it could satisfy, so the database pairs alerts
@@ -26,14 +27,15 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.db import connection
 
-from postings.filters import DEFAULT_RADIUS, HOURLY_CEILING, PostingFilter
-from postings.geo import EARTH_RADIUS_KM, bounding_box, region_name, to_km
-from postings.models import Arrangement, EmploymentType, Experience, Place, Setting, Shift
+from applicants.managers import credential_valid_on_sql
+from postings.geo import EARTH_RADIUS_KM, bounding_box
+from postings.models import Place
+from postings.search import CRITERIA, SearchCriteria
+from postings.search.criteria import ARRANGEMENT, CHOICE_CRITERIA, EXPERIENCE, SETTING
 
-# Search parameters an alert keeps. `posted_within`, `sort` and `page` shape a results page, not which
-# new jobs are wanted: an alert only ever sends jobs published after it started.
-LIST_PARAMETERS = ["setting", "employment_type", "shift", "experience", "arrangement"]
-COUNTRY_NAMES = {"US": "the United States", "CA": "Canada", "GB": "the United Kingdom"}
+# The choice criteria whose values make the candidate keys (see alert_match_keys): their order is the keys'
+# format, which stored alerts hold.
+KEYED = (SETTING, ARRANGEMENT, EXPERIENCE)
 NAME_SEPARATOR = " · "
 NAME_MAX_LENGTH = 200
 
@@ -50,9 +52,12 @@ DIGEST_OVERLAP = timedelta(hours=1)
 
 @dataclass
 class AlertCriteria:
-    """A validated search, as an alert stores it: canonical parameters and the typed matching columns."""
+    """A validated search, as an alert stores it: canonical parameters, the typed matching columns (place,
+    keywords, pay ...) and the choice criteria's facet tokens in one generic column (`facet_keys`, with the
+    number of criteria they belong to in `facet_groups`): a posting matches when it has a token of each."""
 
     params: dict[str, str | list[str]]
+    search: SearchCriteria
     columns: dict = field(default_factory=dict)
     place: Place | None = None
 
@@ -61,21 +66,21 @@ class AlertCriteria:
         """The same search gives the same key, however its parameters were ordered or spelled."""
         return hashlib.sha256(json.dumps(self.params, sort_keys=True).encode()).hexdigest()
 
-
-def _number(value) -> str:
-    """Numbers as one canonical string: "25", "25.0" and "2.5e1" are one search."""
-    return format(Decimal(value).normalize(), "f")
+    def choices(self, criterion) -> list[str]:
+        return sorted(self.search.get(criterion.name) or [])
 
 
-def alert_criteria(filterset: PostingFilter) -> AlertCriteria:
-    """The criteria of a search whose form is valid, in the shape an alert stores and matches them."""
-    data = filterset.form.cleaned_data
-    params: dict[str, str | list[str]] = {}
+def alert_criteria(search: SearchCriteria) -> AlertCriteria:
+    """The criteria of a valid search, in the shape an alert stores and matches them. `posted_within`, `sort`
+    and `page` shape a results page, not which new jobs are wanted: an alert only ever sends jobs published
+    after it started."""
+    params = search.params()
+    params.pop("posted_within", None)
     columns: dict = {
-        "keywords": data.get("q") or "",
-        "country": data.get("country") or "",
-        "region": data.get("region") or "",
-        "city": data.get("city") or "",
+        "keywords": search.keywords,
+        "country": search.get("country") or "",
+        "region": search.get("region") or "",
+        "city": search.get("city") or "",
         "place_label": "",
         "latitude": None,
         "longitude": None,
@@ -88,26 +93,19 @@ def alert_criteria(filterset: PostingFilter) -> AlertCriteria:
         "latitude_cosine": None,
         "longitude_radians": None,
         "pay_floor_hourly": None,
-        "training": bool(data.get("training")),
-        "qualified": bool(data.get("qualified")),
+        "training": bool(search.get("training")),
+        "qualified": bool(search.get("qualified")),
     }
-    for name in ("q", "country", "region", "city"):
-        if data.get(name):
-            params[name] = data[name]
-
-    place = data.get("place")
-    if place is not None:
-        # As PostingFilter._filtered computes them: the radius, then the box and the distance's constants.
-        radius = data.get("radius") or DEFAULT_RADIUS
-        unit = data.get("unit") or "mi"
-        radius_km = to_km(float(radius), unit)
-        min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, radius_km)
+    place, circle = search.place, search.circle
+    if circle is not None:
+        # As the search computes them: the radius, then the box and the distance's constants.
+        min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, circle["radius_km"])
         phi = math.radians(place.latitude)
         columns |= {
             "place_label": place.label[:120],
             "latitude": place.latitude,
             "longitude": place.longitude,
-            "radius_km": radius_km,
+            "radius_km": circle["radius_km"],
             "min_latitude": min_lat,
             "max_latitude": max_lat,
             "min_longitude": min_lon,
@@ -116,78 +114,27 @@ def alert_criteria(filterset: PostingFilter) -> AlertCriteria:
             "latitude_cosine": math.cos(phi),
             "longitude_radians": math.radians(place.longitude),
         }
-        params |= {"near": data["near"], "radius": _number(radius), "unit": unit}
-
-    for name, column in zip(
-        LIST_PARAMETERS, ["settings", "employment_types", "shifts", "experience", "arrangements"], strict=True
-    ):
-        values = sorted(set(data.get(name) or []))
-        columns[column] = values
-        if values:
-            params[name] = values
-
-    if data.get("pay_min") is not None:
+    given = [criterion for criterion in CHOICE_CRITERIA if search.get(criterion.name)]
+    columns["facet_keys"] = sorted(token for c in given for token in c.tokens(search.get(c.name)))
+    columns["facet_groups"] = len(given)
+    if search.hourly_floor is not None:
         # pay_max_hourly has two decimals, so rounding the floor up to cents keeps `>=` exactly as search has it.
-        columns["pay_floor_hourly"] = filterset.hourly_floor.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
-        params["pay_min"] = _number(data["pay_min"])
-    if columns["training"]:
-        params["training"] = "1"
-    if columns["qualified"]:
-        params["qualified"] = "1"
-    return AlertCriteria(params=params, columns=columns, place=place)
+        columns["pay_floor_hourly"] = search.hourly_floor.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return AlertCriteria(params=params, search=search, columns=columns, place=place)
 
 
 # -- A readable name ---------------------------------------------------------------------------------------
 
 
-def _labels(values: list[str], choices, *, lower: bool = False) -> str:
-    labels = [str(choices(value).label).split(" (")[0] for value in values]
-    if lower:
-        labels = [label.lower() for label in labels]
-    return " or ".join(labels) if len(labels) <= 2 else f"{len(labels)} {choices.__name__.lower()}s"
-
-
-def _money(amount: Decimal) -> str:
-    return f"${amount:,.0f}" if amount == amount.to_integral_value() else f"${amount:,.2f}"
-
-
 def alert_name(criteria: AlertCriteria) -> str:
-    """ "Hospital · night · near Austin, TX · $22+/h": what the alert is, in a line."""
-    params, columns = criteria.params, criteria.columns
-    parts = []
-    if params.get("q"):
-        parts.append(f"“{params['q']}”")
-    if columns["settings"]:
-        parts.append(_labels(columns["settings"], Setting))
-    if columns["employment_types"]:
-        parts.append(_labels(columns["employment_types"], EmploymentType, lower=bool(parts)))
-    if columns["shifts"]:
-        parts.append(_labels(columns["shifts"], Shift, lower=True))
-    if columns["experience"]:
-        parts.append(_labels(columns["experience"], Experience, lower=bool(parts)))
-    if columns["arrangements"]:
-        parts.append(_labels(columns["arrangements"], Arrangement, lower=bool(parts)))
-    if criteria.place is not None:
-        near = f"near {criteria.place.label}"
-        if params["radius"] != str(DEFAULT_RADIUS) or params["unit"] != "mi":
-            near += f" (within {params['radius']} {params['unit']})"
-        parts.append(near)
-    where = []
-    if columns["city"]:
-        where.append(columns["city"])
-    if columns["region"]:
-        where.append(region_name(columns["region"]))
-    elif columns["country"]:
-        where.append(COUNTRY_NAMES.get(columns["country"], columns["country"]))
-    if where:
-        parts.append("in " + ", ".join(where))
-    if "pay_min" in params:
-        amount = Decimal(params["pay_min"])
-        parts.append(f"{_money(amount)}+/yr" if amount > HOURLY_CEILING else f"{_money(amount)}+/h")
-    if columns["training"]:
-        parts.append("training provided")
-    if columns["qualified"]:
-        parts.append("jobs I qualify for")
+    """ "Hospital · night · near Austin, TX · $22+/h": what the alert is, in a line, each criterion's part
+    as the registry words it."""
+    parts: list[str] = []
+    for criterion in CRITERIA:
+        if criterion.alerts and criterion.is_given(criteria.search):
+            part = criterion.describe(criteria.search, not parts)
+            if part:
+                parts.append(part)
     name = NAME_SEPARATOR.join(parts) if parts else "All new jobs"
     if parts and parts[0][0].islower():
         name = name[0].upper() + name[1:]
@@ -227,15 +174,10 @@ def _place_keys(columns: dict, city_upper: str) -> list[str]:
     return ["*"]
 
 
-def alert_match_keys(columns: dict, *, city_upper: str) -> list[str]:
-    """Place keys times the settings, arrangements and experience asked for ("*" for any): the same four
-    parts as the keys POSTING_KEYS builds. `city_upper` is the database's upper(city)."""
-    parts = [
-        _place_keys(columns, city_upper),
-        columns["settings"] or ["*"],
-        columns["arrangements"] or ["*"],
-        columns["experience"] or ["*"],
-    ]
+def alert_match_keys(criteria: AlertCriteria, *, city_upper: str) -> list[str]:
+    """Place keys times the values of the KEYED criteria asked for ("*" for any): the same parts as the keys
+    POSTING_KEYS builds. `city_upper` is the database's upper(city)."""
+    parts = [_place_keys(criteria.columns, city_upper), *(criteria.choices(c) or ["*"] for c in KEYED)]
     return sorted({"|".join(combination) for combination in itertools.product(*parts)})
 
 
@@ -272,9 +214,9 @@ ARRAY(
 # The alert columns the predicate reads, carried along with each candidate (no second look-up per pair).
 ALERT_COLUMNS = """a.id, a.user_id, a.keywords, a.keywords_query, a.country, a.region, a.city, a.latitude,
     a.min_latitude, a.max_latitude, a.min_longitude, a.max_longitude, a.latitude_radians, a.latitude_cosine,
-    a.longitude_radians, a.radius_km, a.settings, a.employment_types, a.shifts, a.experience, a.arrangements,
+    a.longitude_radians, a.radius_km, a.facet_keys, a.facet_groups,
     a.pay_floor_hourly, a.training, a.qualified, a.matching_from, a.last_digest_at"""
-POSTING_COLUMNS = """b.id, b.setting, b.employment_types, b.shifts, b.experience, b.arrangement, b.country, b.region,
+POSTING_COLUMNS = """b.id, b.facets, b.arrangement, b.country, b.region,
     b.city_upper, b.latitude, b.longitude, b.pay_max_hourly, b.published_at, b.open_to_newcomers, b.keyword_hits"""
 
 # Candidates: the pairs sharing a key. The only join of the statement, so its shape does not hang on the
@@ -303,7 +245,7 @@ KEYWORD_QUERIES = """
 MATCHES = """
 WITH keyword_queries AS MATERIALIZED ({keyword_queries}),
 batch AS MATERIALIZED (
-    SELECT p.id, p.setting, p.employment_types, p.shifts, p.experience, p.arrangement, p.country, p.region,
+    SELECT p.id, p.facets, p.arrangement, p.country, p.region,
            upper(p.city::text) AS city_upper, p.latitude, p.longitude, p.pay_max_hourly, p.published_at,
            -- open_to_newcomers()
            (p.training_provided OR p.requires_no_credential) AS open_to_newcomers,
@@ -317,12 +259,10 @@ matches AS (
     FROM {candidates}
     WHERE {time}
       AND (a.keywords = '' OR {keywords})
-      -- with_setting(), with_employment_type(), with_shift(), with_experience(), with_arrangement()
-      AND (cardinality(a.settings) = 0 OR b.setting = ANY(a.settings))
-      AND (cardinality(a.employment_types) = 0 OR b.employment_types && a.employment_types)
-      AND (cardinality(a.shifts) = 0 OR b.shifts && a.shifts)
-      AND (cardinality(a.experience) = 0 OR b.experience = ANY(a.experience))
-      AND (cardinality(a.arrangements) = 0 OR b.arrangement = ANY(a.arrangements))
+      -- every choice criterion (ChoiceCriterion.narrow): of each criterion the alert has tokens of ("s:", "sh:"
+      -- ...), the posting's facets hold one
+      AND (a.facet_groups = 0 OR a.facet_groups = (
+          SELECT count(DISTINCT split_part(k, ':', 1)) FROM unnest(a.facet_keys) AS k WHERE k = ANY(b.facets)))
       -- in_place(): the place, or a remote role in its country (anywhere when only a city is given)
       AND (
           (a.country = '' AND a.region = '' AND a.city = '')
@@ -358,7 +298,7 @@ matches AS (
                   JOIN postings_credentialtype t ON t.id = o.credential_type_id
                   JOIN applicants_heldcredential h
                     ON h.profile_id = profile.id AND h.credential_type_id = o.credential_type_id
-                   AND (h.expires_on IS NULL OR h.expires_on >= %(today)s)
+                   AND {held_valid}
                   WHERE o.requirement_id = r.id
                     AND (o.jurisdiction = '' OR NOT t.jurisdictional OR h.jurisdiction = o.jurisdiction)
               )
@@ -462,6 +402,7 @@ def matching_sql(
         alerts=alerts,
         candidates=candidates,
         time=time,
+        held_valid=credential_valid_on_sql("h", "%(today)s"),
     )
     if record:
         sql += (DIGEST_ROWS if digest_due else EVERY_ROW) + RECORD

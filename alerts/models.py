@@ -74,11 +74,11 @@ class Alert(models.Model):
     latitude_radians = models.FloatField(null=True, blank=True)
     latitude_cosine = models.FloatField(null=True, blank=True)
     longitude_radians = models.FloatField(null=True, blank=True)
-    settings = ArrayField(models.CharField(max_length=25), default=list, blank=True)
-    employment_types = ArrayField(models.CharField(max_length=12), default=list, blank=True)
-    shifts = ArrayField(models.CharField(max_length=10), default=list, blank=True)
-    experience = ArrayField(models.CharField(max_length=12), default=list, blank=True)
-    arrangements = ArrayField(models.CharField(max_length=8), default=list, blank=True)
+    # Every choice criterion (setting, shift, language ...) as the search's facet tokens ("s:hospital"), and how
+    # many criteria they belong to: a posting matches when its facets hold a token of each (matching.py). One
+    # column for them all, so that a criterion declared in the search registry needs none of its own.
+    facet_keys = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    facet_groups = models.PositiveSmallIntegerField(default=0)
     pay_floor_hourly = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     training = models.BooleanField(default=False)
     qualified = models.BooleanField(default=False)

@@ -171,7 +171,7 @@ def _alert_fill(alert: Alert, criteria: AlertCriteria) -> None:
     alert.criteria = criteria.params
     alert.criteria_key = criteria.key
     city_upper = database_upper(alert.city) if alert.city else ""
-    alert.match_keys = alert_match_keys(criteria.columns, city_upper=city_upper)
+    alert.match_keys = alert_match_keys(criteria, city_upper=city_upper)
 
 
 def _activate(alert: Alert, now: datetime) -> None:

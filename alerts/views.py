@@ -13,7 +13,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postings.filters import PostingFilter
-from postings.models import Posting
 
 from . import services
 from .forms import AlertForm, AlertManageForm
@@ -32,10 +31,10 @@ def _link_invalid(request, error: services.AlertLinkInvalid):
 @require_http_methods(["GET", "POST"])
 def alert_create(request):
     """/alerts/new/?<search parameters>: the search comes in the query string, the form in the body."""
-    search = PostingFilter(request.GET, queryset=Posting.objects.none(), request=request)
-    criteria = alert_criteria(search) if search.form.is_valid() else None
+    search = PostingFilter(request.GET, request=request)
+    criteria = alert_criteria(search.criteria) if search.form.is_valid() else None
     problem = ""
-    if criteria is not None and criteria.columns["qualified"] and search.profile is None:
+    if criteria is not None and criteria.columns["qualified"] and criteria.search.held_credentials is None:
         problem = "“Only jobs I qualify for” needs your credentials: sign in, or remove that filter from the search."
     user = request.user
     verified = user.is_authenticated and bool(user.email) and services.email_is_verified(user=user, email=user.email)

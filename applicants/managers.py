@@ -21,6 +21,21 @@ class ApplicantProfileQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
+# The one rule of a credential's validity: it is still good on its expiry date. As a condition here, in Python
+# (HeldCredential.is_valid_on) and in SQL (job alerts match in one statement), all three from this place.
+def credential_valid_on(expires_on: date | None, day: date) -> bool:
+    return expires_on is None or expires_on >= day
+
+
+def credential_valid_on_q(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day})
+
+
+def credential_valid_on_sql(alias: str, day: str) -> str:
+    """The rule in SQL, for the held credential `alias` on the date `day` (an SQL expression or parameter)."""
+    return f"({alias}.expires_on IS NULL OR {alias}.expires_on >= {day})"
+
+
 class HeldCredentialQuerySet(models.QuerySet):
     def for_user(self, user) -> HeldCredentialQuerySet:
         if not user.is_authenticated:
@@ -28,8 +43,8 @@ class HeldCredentialQuerySet(models.QuerySet):
         return self.filter(profile__user=user)
 
     def valid_on(self, day: date) -> HeldCredentialQuerySet:
-        """Unexpired on `day` (a credential is still good on its expiry date), as `qualified_for` counts them."""
-        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        """Unexpired on `day` (`credential_valid_on_q`)."""
+        return self.filter(credential_valid_on_q(day))
 
     def for_display(self) -> HeldCredentialQuerySet:
         return self.select_related("credential_type").order_by("credential_type__name", "jurisdiction", "id")

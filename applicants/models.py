@@ -17,6 +17,7 @@ from .managers import (
     ApplyClickQuerySet,
     HeldCredentialQuerySet,
     SavedJobQuerySet,
+    credential_valid_on,
 )
 from .storage import private_storage
 
@@ -112,12 +113,21 @@ class HeldCredential(models.Model):
                 raise ValidationError({"jurisdiction": error})
 
     def is_valid_on(self, day) -> bool:
-        """Unexpired on `day`: the same rule as `HeldCredentialQuerySet.valid_on` and `qualified_for`."""
-        return self.expires_on is None or self.expires_on >= day
+        """Unexpired on `day` (`credential_valid_on`)."""
+        return credential_valid_on(self.expires_on, day)
 
     @property
     def is_expired(self) -> bool:
         return not self.is_valid_on(timezone.localdate())
+
+
+def held_credentials_valid_today(user) -> models.QuerySet | None:
+    """What "only jobs I qualify for" counts for a signed-in user (the search asks through
+    `postings.search.register_held_credentials`): their credentials valid today, or None without a profile."""
+    profile = getattr(user, "applicant_profile", None)
+    if profile is None:
+        return None
+    return HeldCredential.objects.filter(profile=profile).valid_on(timezone.localdate())
 
 
 class Application(models.Model):

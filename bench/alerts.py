@@ -181,7 +181,6 @@ def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_p
     from alerts.matching import alert_criteria, alert_match_keys, alert_name, database_upper
     from alerts.models import Alert
     from postings.filters import PostingFilter
-    from postings.models import Posting
 
     columns = _alert_columns(Alert)
     rng = random.Random(seed)
@@ -200,11 +199,11 @@ def alerts_load(*, count: int, now: datetime, frequency: str, seed: int, email_p
             data = QueryDict(mutable=True)
             for name, value in params.items():
                 data.setlist(name, value if isinstance(value, list) else [value])
-            search = PostingFilter(data, queryset=Posting.objects.none())
+            search = PostingFilter(data)
             assert search.form.is_valid(), (params, search.form.errors)
-            criteria = alert_criteria(search)
+            criteria = alert_criteria(search.criteria)
             city_upper = upper(criteria.columns["city"]) if criteria.columns["city"] else ""
-            built[key] = (criteria, alert_name(criteria), alert_match_keys(criteria.columns, city_upper=city_upper))
+            built[key] = (criteria, alert_name(criteria), alert_match_keys(criteria, city_upper=city_upper))
         criteria, name, keys = built[key]
         row = {
             **criteria.columns,
@@ -401,7 +400,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
     # Every alert gets the same two new jobs (a search for everything), so each email lists two jobs; the
     # alerts keep the names and search links of their varied searches.
     anything = criteria_for_everything()
-    keys = alert_match_keys(anything.columns, city_upper="")
+    keys = alert_match_keys(anything, city_upper="")
     columns = {name: value for name, value in anything.columns.items() if name != "place_label"}
     Alert.objects.update(match_keys=keys, **columns)
     for posting_id in postings_copy(count=2, now=now + timedelta(seconds=1), seed=3):
@@ -444,11 +443,10 @@ def criteria_for_everything():
 
     from alerts.matching import alert_criteria
     from postings.filters import PostingFilter
-    from postings.models import Posting
 
-    search = PostingFilter(QueryDict(), queryset=Posting.objects.none())
+    search = PostingFilter(QueryDict())
     assert search.form.is_valid()
-    return alert_criteria(search)
+    return alert_criteria(search.criteria)
 
 
 def _delivery_reset() -> None:

@@ -80,6 +80,7 @@ def measure(postings: int) -> dict:
     from jobboard.startup import freeze_startup_objects
     from postings.filters import PostingFilter
     from postings.models import Posting
+    from postings.search import posting_search
 
     client = Client()
     freeze_startup_objects()  # as jobboard/wsgi.py does for the server (after the test client's own imports)
@@ -91,11 +92,10 @@ def measure(postings: int) -> dict:
         data.update(params)
         for attempt in range(REPEAT + 1):
             started = time.perf_counter()
-            filterset = PostingFilter(data, queryset=Posting.objects.open().for_cards())
+            filterset = PostingFilter(data)
             # What the results page runs: the bounded total, the facet counts, one page of cards.
-            len(filterset.candidate_ids)
-            filterset.facet_counts  # noqa: B018
-            list(filterset.qs[:20])
+            result = posting_search(filterset.criteria, order=filterset.order)
+            result.postings(Posting.objects.open().for_cards())
             sql_ms = (time.perf_counter() - started) * 1000
 
             with CaptureQueriesContext(connection) as captured:
@@ -142,7 +142,7 @@ def print_table(report: dict) -> None:
 
 
 def explain_slowest(report: dict) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the candidates query (PostingFilter.candidates, the one query of a
+    """EXPLAIN (ANALYZE, BUFFERS) of the candidates query (the planner's candidates, the one query of a
     search that reads many rows) of the slowest search of the class with the highest request p95."""
     from django.db import connection
     from django.http import QueryDict
@@ -150,17 +150,19 @@ def explain_slowest(report: dict) -> str:
 
     from postings.filters import PostingFilter
     from postings.models import Posting
+    from postings.search._planner import SearchPlan
 
     classes = {name: row for name, row in report["classes"].items() if name != "all queries"}
     klass = max(classes, key=lambda name: classes[name]["request"]["p95"])
     slowest = report["slowest_by_class"][klass]
     data = QueryDict(mutable=True)
     data.update(slowest["params"])
-    filterset = PostingFilter(data, queryset=Posting.objects.open().for_cards())
+    filterset = PostingFilter(data)
+    plan = SearchPlan(filterset.criteria, Posting.objects.open().for_cards(), order=filterset.order)
     # The statements top_candidates runs for this search (a walk, or a gathering within a window and, when that
     # finds too few, over every match), each explained as it ran.
     with CaptureQueriesContext(connection) as captured:
-        filterset.candidates  # noqa: B018
+        plan.candidates  # noqa: B018
     statements = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT m.id")]
     explained = []
     with connection.cursor() as cursor:

@@ -12,10 +12,12 @@ from django.utils.html import escape, format_html
 
 from jobboard.caching import cache_anonymous
 
-from .filters import COUNTRY_CHOICES, DEFAULT_RADIUS, PostingFilter
+from .filters import PostingFilter
 from .geo import region_name
 from .jsonld import absolute_url
-from .models import Posting, Setting
+from .models import Posting
+from .search import posting_search
+from .search.criteria import COUNTRY_CHOICES, DEFAULT_RADIUS, SETTING
 from .templatetags.postings_tags import pay_range
 from .templatetags.seo_tags import CONTROL_CHARACTERS, excerpt
 
@@ -44,21 +46,22 @@ def search_querystring(filterset: PostingFilter) -> str:
 
 def search_title(filterset: PostingFilter) -> str:
     """ "Pharmacy technician jobs in Texas matching “iv room” (Hospital)", from the filters that validated."""
-    data = filterset.form.cleaned_data
+    criteria = filterset.criteria
     title = "Pharmacy technician jobs"
-    if data.get("place") is not None:
-        title += f" within {data.get('radius') or DEFAULT_RADIUS:g} {data.get('unit') or 'mi'} of {data['place'].label}"
+    if criteria.place is not None:
+        title += (
+            f" within {criteria.get('radius') or DEFAULT_RADIUS:g} {criteria.distance_unit} of {criteria.place.label}"
+        )
     else:
-        country = dict(COUNTRY_CHOICES).get(data.get("country")) if not data.get("region") else ""
-        where = ", ".join(part for part in [data.get("city"), region_name(data.get("region") or ""), country] if part)
-        if where:
+        country = dict(COUNTRY_CHOICES).get(criteria.get("country")) if not criteria.get("region") else ""
+        where = [criteria.get("city"), region_name(criteria.get("region") or ""), country]
+        if where := ", ".join(part for part in where if part):
             title += f" in {where}"
-    if data.get("q"):
-        title += f" matching “{data['q']}”"
+    if criteria.keywords:
+        title += f" matching “{criteria.keywords}”"
     # Like the search itself, "?setting=hospital&setting=typo" still means hospital.
-    asked = data.get("setting") or [value for value in filterset.data.getlist("setting") if value in Setting.values]
-    if asked:
-        title += f" ({', '.join(Setting(value).label for value in dict.fromkeys(asked))})"
+    if settings_asked := criteria.get(SETTING.name):
+        title += f" ({', '.join(str(SETTING.choices(value).label) for value in settings_asked)})"
     return xml_text(title)
 
 
@@ -68,12 +71,13 @@ class PostingFeed(Feed):
 
     def get_object(self, request, *args, **kwargs) -> PostingFilter:
         # The list view's search, as it is: invalid values are dropped, the valid filters still apply.
-        filterset = PostingFilter(request.GET, queryset=Posting.objects.open().for_feed(), request=request)
+        filterset = PostingFilter(request.GET, request=request)
         filterset.is_valid()  # cleans the form, so the title and links can read cleaned_data
         return filterset
 
     def items(self, filterset: PostingFilter):
-        return filterset.qs[:FEED_ITEMS]
+        result = posting_search(filterset.criteria, order=filterset.order, page=1, per_page=FEED_ITEMS)
+        return result.postings(Posting.objects.open().for_feed())
 
     def title(self, filterset: PostingFilter) -> str:
         return f"{search_title(filterset)} | {settings.SITE_NAME}"

@@ -1,10 +1,11 @@
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.paginator import Page
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
-from django_filters.views import FilterView
+from django.views.generic import TemplateView
 
 from jobboard.caching import cache_anonymous
 
@@ -12,7 +13,8 @@ from .filters import PostingFilter
 from .forms import ReportForm
 from .geo import region_name
 from .models import Posting, Setting
-from .pagination import BoundedPaginator
+from .search import posting_search
+from .search.criteria import CHOICE_CRITERIA
 from .services.counters import posting_record_view
 from .services.reports import report_create, report_fingerprint
 
@@ -75,7 +77,7 @@ def home(request):
         key=lambda region: (region["code"][:2] != "US", region["name"]),
     )
     context = {
-        "search_form": PostingFilter(queryset=Posting.objects.none()).form,
+        "search_form": PostingFilter().form,
         "settings_browse": settings_browse,
         "regions_browse": regions_browse,
         "open_count": sum(counts["setting"].values()),
@@ -85,27 +87,12 @@ def home(request):
 
 
 @method_decorator(cache_anonymous, name="dispatch")
-class PostingListView(FilterView):
-    filterset_class = PostingFilter
+class PostingListView(TemplateView):
+    """The search: the form validates the parameters (an invalid one is shown as a form error while the valid
+    ones still narrow the results), `posting_search` finds the page's ids, and the page reads only its rows."""
+
     template_name = "postings/posting_list.html"
     paginate_by = 20
-    paginator_class = BoundedPaginator
-    # An invalid filter is shown as a form error while the valid ones still narrow the results.
-    strict = False
-
-    def get_queryset(self):
-        return Posting.objects.open().for_cards()
-
-    def get_filterset_kwargs(self, filterset_class):
-        # Always bound, even without parameters, so the default sort and the counts follow one path.
-        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        if not self.request.user.is_authenticated:
-            # As the field's help, so a screen reader reads it with the box: why it finds nothing for a visitor.
-            filterset.form.fields["qualified"].help_text = "Sign in and add your credentials to use this."
-        return filterset
 
     def get_template_names(self):
         # htmx swaps the search region in place; a history restore needs the whole page.
@@ -119,28 +106,39 @@ class PostingListView(FilterView):
         patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
         return response
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return self.paginator_class(queryset, per_page, total=len(self.filterset.candidate_ids), **kwargs)
-
-    def paginate_queryset(self, queryset, page_size):
-        # get_page() answers a malformed or out-of-range ?page= with the first or last page instead of a 404.
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
-        filterset = self.filterset
-        data = getattr(filterset.form, "cleaned_data", {})
-        where = region_name(data["region"]) if data.get("region") else COUNTRY_PHRASES.get(data.get("country"))
-        if data.get("place"):
-            where = data["place"].label
+        # Always bound, even without parameters, so the default sort and the counts follow one path.
+        filterset = PostingFilter(self.request.GET, request=self.request)
+        if not self.request.user.is_authenticated:
+            # As the field's help, so a screen reader reads it with the box: why it finds nothing for a visitor.
+            filterset.form.fields["qualified"].help_text = "Sign in and add your credentials to use this."
+        criteria = filterset.criteria
+        result = posting_search(
+            criteria, order=filterset.order, page=self.request.GET.get("page"), per_page=self.paginate_by
+        )
+        postings = result.postings(Posting.objects.open().for_cards())
+        page = Page(postings, result.page.number, result.page.paginator)
+        where = (
+            region_name(criteria.get("region"))
+            if criteria.get("region")
+            else COUNTRY_PHRASES.get(criteria.get("country"))
+        )
+        if criteria.place is not None:
+            where = criteria.place.label
         heading = f"Pharmacy technician jobs in {where}" if where else "Pharmacy technician jobs"
         return super().get_context_data(
+            filter=filterset,
+            paginator=page.paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            object_list=postings,
             where=where,
             heading=heading,
-            sort=filterset.sort_in_force,
-            unit=filterset.distance_unit,
-            facets=filterset.facet_counts,
+            sort=result.order,
+            unit=criteria.distance_unit,
+            facets=result.facets,
+            # Each choice criterion's checkboxes, with their counts where it has them.
+            choice_fields=[(filterset.form[c.name], result.facets.get(c.name)) for c in CHOICE_CRITERIA],
             sort_labels=SORT_PHRASES,
             **kwargs,
         )

@@ -12,7 +12,7 @@ from alerts import services as alert_services
 from alerts.matching import AlertCriteria, alert_criteria
 from alerts.models import Alert
 from postings.filters import PostingFilter
-from postings.models import Posting
+from postings.search import matching_postings
 
 _addresses = itertools.count(1)
 
@@ -33,16 +33,20 @@ def search_request(user=None):
     return request
 
 
-def search(params: dict | None, *, user=None, queryset=None) -> PostingFilter:
+def search(params: dict | None, *, user=None) -> PostingFilter:
     """The search page's FilterSet for these parameters, as /jobs/ builds it."""
-    queryset = Posting.objects.all() if queryset is None else queryset
-    return PostingFilter(query(params), queryset=queryset, request=search_request(user))
+    return PostingFilter(query(params), request=search_request(user))
+
+
+def matches(params: dict | None, *, user=None, queryset=None):
+    """Every posting of `queryset` the search page finds for these parameters."""
+    return matching_postings(search(params, user=user).criteria, queryset)
 
 
 def criteria_for(params: dict | None, *, user=None) -> AlertCriteria:
-    filterset = search(params, user=user, queryset=Posting.objects.none())
+    filterset = search(params, user=user)
     assert filterset.form.is_valid(), filterset.form.errors
-    return alert_criteria(filterset)
+    return alert_criteria(filterset.criteria)
 
 
 def make_alert(

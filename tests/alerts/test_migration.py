@@ -61,14 +61,16 @@ def test_moving_alerts_to_their_own_app_keeps_every_row():
 
     assert not executor.migration_plan(executor.loader.graph.leaf_nodes())
     moved = Alert.objects.get(pk=active.pk)
-    assert (moved.user_id, moved.email, moved.status, moved.region, moved.settings, moved.keywords) == (
+    # Its settings column became the generic facet keys on the way (alerts 0002).
+    assert (moved.user_id, moved.email, moved.status, moved.region, moved.facet_keys, moved.keywords) == (
         owner.pk,
         "sam@example.com",
         Alert.Status.ACTIVE,
         "US-TX",
-        ["hospital"],
+        ["s:hospital"],
         "iv room",
     )
+    assert moved.facet_groups == 1
     assert moved.criteria == {"region": "US-TX", "setting": ["hospital"]}
     assert Alert.objects.get(pk=unconfirmed.pk).status == Alert.Status.UNCONFIRMED
     assert {(d.posting_id, d.status, d.run_matches) for d in AlertDelivery.objects.filter(alert=moved)} == {

@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from applicants.managers import credential_valid_on_sql
 from applicants.matching import posting_match
+from applicants.models import HeldCredential, held_credentials_valid_today
 from postings.models import CredentialOption, CredentialRequirement, Posting
 from tests.factories import (
     ApplicantProfileFactory,
@@ -46,7 +48,7 @@ def verdicts(posting, profile) -> tuple[bool, bool]:
     """(Python's verdict from the prefetched page data, SQL's verdict from qualified_for)."""
     page_posting = Posting.objects.for_detail().get(pk=posting.pk)
     python = posting_match(page_posting, profile.credentials.all()).qualified
-    sql = Posting.objects.filter(pk=posting.pk).qualified_for(profile).exists()
+    sql = Posting.objects.filter(pk=posting.pk).qualified_for(held_credentials_valid_today(profile.user)).exists()
     return python, sql
 
 
@@ -197,7 +199,11 @@ def test_qualified_for_agrees_with_the_python_matcher_on_generated_cases(posting
                     for code, jurisdiction in option_specs
                 )
 
-        sql = set(Posting.objects.filter(pk__in=ids).qualified_for(profile).values_list("pk", flat=True))
+        sql = set(
+            Posting.objects.filter(pk__in=ids)
+            .qualified_for(held_credentials_valid_today(profile.user))
+            .values_list("pk", flat=True)
+        )
         credentials = list(profile.credentials.all())
         python = {
             posting.pk
@@ -250,3 +256,20 @@ def test_qualified_search_lists_exactly_the_postings_whose_page_says_you_meet_th
         assert meets == (title in listed), title
         if not meets:
             assert "Missing:" in page
+
+
+@pytest.mark.parametrize(("expires_in", "valid"), [(None, True), (-1, False), (0, True), (1, True)])
+def test_one_rule_of_validity_in_python_in_the_orm_and_in_sql(expires_in, valid):
+    """A credential is still good on its expiry date: the three forms of the rule agree at its edges."""
+    today = timezone.localdate()
+    expires_on = None if expires_in is None else today + timedelta(days=expires_in)
+    held = HeldCredentialFactory(credential_type=credential_type("ptcb-cpht"), expires_on=expires_on)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {credential_valid_on_sql('h', '%s')} FROM applicants_heldcredential h WHERE h.id = %s",
+            [today, held.pk],
+        )
+        in_sql = cursor.fetchone()[0]
+
+    assert held.is_valid_on(today) == HeldCredential.objects.filter(pk=held.pk).valid_on(today).exists() == in_sql
+    assert in_sql is valid

@@ -9,11 +9,19 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from postings.filters import PostingFilter
-from postings.managers import PAY_BUCKET_TOP, bucket, in_buckets, nearby_facets
 from postings.models import Posting
+from postings.search import posting_search
+from postings.search._planner import SearchPlan
+from postings.search.facets import PAY_BUCKET_TOP, bucket, in_buckets, nearby_facets, paying_at_least
 from tests.factories import PublishedPostingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def search_plan(params: QueryDict, queryset) -> SearchPlan:
+    """The plan of the search /jobs/ makes of these parameters."""
+    filterset = PostingFilter(params)
+    return SearchPlan(filterset.criteria, queryset, order=filterset.order)
 
 
 def test_the_database_keeps_the_facets_of_a_posting_current():
@@ -55,7 +63,7 @@ def test_pay_buckets_select_exactly_the_hourly_pay_they_stand_for(pay_max, perio
     PublishedPostingFactory(pay_min=Decimal("1"), pay_max=Decimal(pay_max), pay_period=period)
     for floor in ("26", "26.99", "27", "27.005", "27.01", "149.99", "150", "151", "1000"):
         by_column = set(Posting.objects.filter(pay_max_hourly__gte=Decimal(floor)).values_list("pk", flat=True))
-        assert set(Posting.objects.paying_at_least(Decimal(floor)).values_list("pk", flat=True)) == by_column
+        assert set(Posting.objects.filter(paying_at_least(Decimal(floor))).values_list("pk", flat=True)) == by_column
         whole = Decimal(floor).to_integral_value(rounding="ROUND_FLOOR")
         in_window = Posting.objects.filter(in_buckets("pay_max_hourly", bucket("pay_max_hourly", Decimal(floor))))
         if whole <= PAY_BUCKET_TOP:
@@ -95,6 +103,7 @@ def test_a_radius_across_a_degree_line_finds_both_sides():
     assert set(near_austin) == set(near_austin.filter(nearby_facets(**circle))) == {south, west, remote}
     assert nearby_facets(latitude=30.27, longitude=-97.74, radius_km=800) is None
 
-    found = PostingFilter(QueryDict("near=Austin%2C+TX&radius=30&sort=distance"), queryset=Posting.objects.open())
+    found = search_plan(QueryDict("near=Austin%2C+TX&radius=30&sort=distance"), Posting.objects.open())
     assert found.narrowing is not None
-    assert list(found.qs) == [west, south, remote]
+    result = posting_search(found.criteria, order=found.order)
+    assert result.postings() == [west, south, remote]

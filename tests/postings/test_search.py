@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from postings.filters import PostingFilter
 from postings.models import Posting
+from postings.search import RESULT_BOUND, BoundedPaginator, posting_search
 from tests.factories import (
     ApplicantProfileFactory,
     CredentialOptionFactory,
@@ -36,8 +37,9 @@ def search(request=None, **params) -> list[Posting]:
     data = QueryDict(mutable=True)
     for key, value in params.items():
         data.setlist(key, value if isinstance(value, list) else [str(value)])
-    filterset = PostingFilter(data, queryset=Posting.objects.open().for_cards(), request=request)
-    return list(filterset.qs)
+    filterset = PostingFilter(data, request=request)
+    result = posting_search(filterset.criteria, order=filterset.order, per_page=RESULT_BOUND)
+    return result.postings(Posting.objects.open().for_cards())
 
 
 def titles(postings) -> list[str]:
@@ -308,17 +310,15 @@ def test_pagination_keeps_every_filter(client):
 
 
 def test_the_total_is_exact_up_to_the_bound_and_then_shown_as_more(client, settings):
-    from postings import pagination
-
     PublishedPostingFactory.create_batch(7)
-    pagination.BoundedPaginator.bound = 5
+    BoundedPaginator.bound = 5
     try:
         html = client.get(LIST_URL).content.decode()
         assert "5+ jobs" in html
         html = client.get(LIST_URL, {"q": "nothing-matches-this"}).content.decode()
         assert "0 jobs" in html
     finally:
-        pagination.BoundedPaginator.bound = pagination.RESULT_BOUND
+        BoundedPaginator.bound = RESULT_BOUND
 
 
 def test_htmx_requests_get_the_search_region_only(client):

@@ -1,4 +1,4 @@
-"""The candidates of a search (PostingQuerySet.top_candidates) are the same whichever way they are gathered:
+"""The candidates of a search (the planner's top_candidates) are the same whichever way they are gathered:
 walking an index, gathering every match, or gathering first among the front rows of the order (a window
 taken from PostgreSQL's statistics)."""
 
@@ -13,11 +13,28 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from postings.filters import PostingFilter
-from postings.managers import BY_PAY, NEWEST, column_front_shares, in_buckets, window_front
 from postings.models import Posting
+from postings.search._planner import (
+    BY_PAY,
+    NEWEST,
+    SearchPlan,
+    candidates,
+    column_front_shares,
+    estimated_count,
+    search_estimates,
+    top_candidates,
+    window_front,
+)
+from postings.search.facets import in_buckets
 from tests.factories import PublishedPostingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def search_plan(params: QueryDict, queryset) -> SearchPlan:
+    """The plan of the search /jobs/ makes of these parameters."""
+    plan = PostingFilter(params)
+    return SearchPlan(plan.criteria, queryset, order=plan.order)
 
 
 @pytest.fixture
@@ -55,27 +72,27 @@ def test_statistics_give_the_share_of_postings_in_front_of_a_value(postings):
 )
 @pytest.mark.parametrize("limit", [3, 10, 40, 200])
 def test_every_way_of_gathering_gives_the_same_ids_in_the_same_order(postings, params, limit):
-    filterset = PostingFilter(QueryDict(params), queryset=Posting.objects.open())
-    matches, ordering = filterset.matches, filterset.ordering
-    walked = matches._candidates(ordering, limit=limit, dense=True)
-    gathered = matches._candidates(ordering, limit=limit, dense=False)
-    if filterset.keywords:  # gathered by the whole document's index alone, as top_candidates does
-        by_document = filterset.filtered.search(filterset.keywords, gathering=True)
-        assert by_document._candidates(ordering, limit=limit, dense=False) == gathered
+    plan = search_plan(QueryDict(params), Posting.objects.open())
+    matches, ordering = plan.matches, plan.ordering
+    walked = candidates(matches, ordering, limit=limit, dense=True)
+    gathered = candidates(matches, ordering, limit=limit, dense=False)
+    if plan.criteria.keywords:  # gathered by the whole document's index alone, as top_candidates does
+        by_document = plan.filtered.search(plan.criteria.keywords, gathering=True)
+        assert candidates(by_document, ordering, limit=limit, dense=False) == gathered
 
-    assert filterset.filtered.top_candidates(ordering, limit=limit, text=filterset.keywords) == walked == gathered
+    assert top_candidates(plan.filtered, ordering, limit=limit, text=plan.criteria.keywords) == walked == gathered
     assert len(walked) == min(limit, matches.count())
 
 
 def test_a_window_too_small_falls_back_to_every_match(postings):
     """Statistics older than the rows: the window finds fewer than asked, so all matches are gathered."""
-    filterset = PostingFilter(QueryDict("q=technician"), queryset=Posting.objects.open())
-    matches = filterset.matches
+    plan = search_plan(QueryDict("q=technician"), Posting.objects.open())
+    matches = plan.matches
     front = window_front(NEWEST, share=0.05)
     assert matches.filter(in_buckets("published_at", front.first)).count() < 40
 
-    first = filterset.filtered.top_candidates(NEWEST, limit=40, text=filterset.keywords)
-    assert first == matches._candidates(NEWEST, limit=40, dense=False)
+    first = top_candidates(plan.filtered, NEWEST, limit=40, text=plan.criteria.keywords)
+    assert first == candidates(matches, NEWEST, limit=40, dense=False)
     assert len(first) == 40
 
 
@@ -90,28 +107,28 @@ def test_sorted_by_distance_the_radius_comes_first_and_remote_roles_after():
     )
     no_place = {"arrangement": "remote", "city": "", "latitude": None, "longitude": None}
     remote = [PublishedPostingFactory(**no_place, published_at=now - timedelta(hours=hours)) for hours in (5, 1)]
-    filterset = PostingFilter(QueryDict("near=78701&radius=25&sort=distance"), queryset=Posting.objects.open())
-    matches, ordering = filterset.matches, filterset.ordering
+    plan = search_plan(QueryDict("near=78701&radius=25&sort=distance"), Posting.objects.open())
+    matches, ordering = plan.matches, plan.ordering
 
-    ids = [pk for pk, _, _ in matches.top_candidates(ordering, limit=2)]
+    ids = [pk for pk, *_ in top_candidates(matches, ordering, limit=2)]
     assert ids == [nearer.pk, near.pk]
-    ids = [pk for pk, _, _ in matches.top_candidates(ordering, limit=10)]
+    ids = [pk for pk, *_ in top_candidates(matches, ordering, limit=10)]
     assert ids == [nearer.pk, near.pk, remote[1].pk, remote[0].pk]
-    assert ids == [pk for pk, _, _ in matches._candidates(ordering, limit=10, dense=False)]
+    assert ids == [pk for pk, *_ in candidates(matches, ordering, limit=10, dense=False)]
 
 
 def test_a_phrase_is_estimated_between_the_planners_guess_and_its_rarest_word(postings):
     """The planner takes a phrase's words to be independent; they are not ("prior authorization" is in every
     fourth posting here, and so are both its words), and no more postings match it than its rarest word."""
     base = Posting.objects.open()
-    planner = base.search('"prior authorization"').estimated_count()
-    rarest = min(base.search("prior").estimated_count(), base.search("authorization").estimated_count())
+    planner = estimated_count(base.search('"prior authorization"'))
+    rarest = min(estimated_count(base.search("prior")), estimated_count(base.search("authorization")))
 
-    likely, most = base.search_estimates('"prior authorization"')
+    likely, most = search_estimates(base, '"prior authorization"')
     assert planner < likely < most == rarest
     # An alternative or a negation is not bounded by a word of the phrase: the planner's estimate stands.
     for text in ['"prior authorization" or clerk', '"prior authorization" -clerk', "prior authorization"]:
-        assert base.search_estimates(text) == (base.search(text).estimated_count(),) * 2
+        assert search_estimates(base, text) == (estimated_count(base.search(text)),) * 2
 
 
 @pytest.mark.parametrize("margin", [0.02, 0.3, 2.0])
@@ -119,12 +136,12 @@ def test_a_phrase_is_estimated_between_the_planners_guess_and_its_rarest_word(po
 def test_windows_read_one_behind_another_give_the_walks_ids(postings, monkeypatch, params, margin):
     """Windows far too small for the matches: each next one reads only the rows behind those read, up to
     WINDOW_ATTEMPTS, then every match behind them; together, exactly the first matches in order."""
-    monkeypatch.setattr("postings.managers.WINDOW_MARGIN", margin)
-    monkeypatch.setattr("postings.managers.GATHER_ALL_BELOW", 0)
-    filterset = PostingFilter(QueryDict(params), queryset=Posting.objects.open())
-    walked = filterset.matches._candidates(filterset.ordering, limit=60, dense=True)
+    monkeypatch.setattr("postings.search._planner.WINDOW_MARGIN", margin)
+    monkeypatch.setattr("postings.search._planner.GATHER_ALL_BELOW", 0)
+    plan = search_plan(QueryDict(params), Posting.objects.open())
+    walked = candidates(plan.matches, plan.ordering, limit=60, dense=True)
     with CaptureQueriesContext(connection) as captured:
-        found = filterset.filtered.top_candidates(filterset.ordering, limit=60, text=filterset.keywords)
+        found = top_candidates(plan.filtered, plan.ordering, limit=60, text=plan.criteria.keywords)
 
     assert found == walked
     statements = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT m.id")]
@@ -134,9 +151,9 @@ def test_windows_read_one_behind_another_give_the_walks_ids(postings, monkeypatc
 def test_the_garbage_collector_stops_watching_candidates(postings):
     """A search's thousand candidates outlive it in reference cycles (the template context, the FilterSet) that
     only a full collection frees; as plain tuples of atoms, the collector stops walking them at its first look."""
-    candidates = Posting.objects.open()._candidates(NEWEST, limit=50, dense=False)
+    found = candidates(Posting.objects.open(), NEWEST, limit=50, dense=False)
     gc.collect()  # untracks the inner tuples of employment types,
     gc.collect()  # then the candidates holding them
 
-    assert len(candidates) == 50
-    assert not any(gc.is_tracked(candidate) for candidate in candidates)
+    assert len(found) == 50
+    assert not any(gc.is_tracked(candidate) for candidate in found)

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postings.models import CredentialRequirement, Posting
-from postings.pagination import RowsByIds
 from tests.factories import (
     ClosedPostingFactory,
     CredentialOptionFactory,
@@ -506,16 +505,10 @@ def test_server_error_page_renders_without_a_request_context(rf):
     assert "Something went wrong on our side" in response.content.decode()
 
 
-def test_rows_by_ids_reads_a_slice_in_the_order_of_its_ids(django_assert_num_queries):
+def test_a_page_reads_its_rows_by_id_in_the_order_of_the_ids(django_assert_num_queries):
     first, second, third = PublishedPostingFactory.create_batch(3)
-    rows = RowsByIds(Posting.objects.all(), [third.pk, first.pk, second.pk])
 
     with django_assert_num_queries(1):
-        assert rows[:2] == [third, first]
-    assert len(rows) == 3
-    assert rows[-1] == second
-    assert list(rows) == [third, first, second]
+        assert Posting.objects.in_order([third.pk, first.pk]) == [third, first]
     second.delete()  # gone since its id was read: left out, never an error
-    assert rows[1:] == [first]
-    with pytest.raises(IndexError):
-        rows[3]
+    assert Posting.objects.in_order([second.pk, first.pk]) == [first]
