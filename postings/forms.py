@@ -28,6 +28,7 @@ from .models import (
     Setting,
     Shift,
 )
+from .search.criteria import CHOICE_CRITERIA
 
 COUNTRY_CHOICES = [("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom")]
 GB_NATIONS = ["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"]
@@ -113,6 +114,11 @@ FIELDSETS = [
     ("benefits", "Benefits", ["training_provided", "exam_fee_paid", "tuition_reimbursement"]),
     ("apply", "How to apply", ["apply_method", "apply_url", "apply_email"]),
 ]
+# A choice criterion of the search registry that the fieldsets above do not place (one added there, such as
+# languages) joins the role, as checkboxes of its choices (see PostingForm below).
+_PLACED = {name for _, _, names in FIELDSETS for name in names}
+_UNPLACED = [criterion for criterion in CHOICE_CRITERIA if criterion.column not in _PLACED]
+FIELDSETS[0][2][-2:-2] = [criterion.column for criterion in _UNPLACED]  # before the description
 
 
 class PostingForm(forms.ModelForm):
@@ -243,6 +249,17 @@ class PostingForm(forms.ModelForm):
                 )
         if low is not None and high is not None and low > high and "pay_max" not in self.errors:
             self.add_error("pay_max", "The top of the range must not be below the bottom.")
+
+
+def _choice_field(criterion) -> forms.Field:
+    label = criterion.posting_label or criterion.label
+    if criterion.many:
+        return forms.MultipleChoiceField(label=label, choices=criterion.choices.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple, error_messages=CHOOSE)  # fmt: skip
+    return forms.ChoiceField(label=label, choices=criterion.choices.choices, error_messages=CHOOSE)
+
+
+PostingForm.base_fields.update({criterion.column: _choice_field(criterion) for criterion in _UNPLACED})
 
 
 class RequirementForm(forms.Form):

@@ -17,10 +17,11 @@ from employers.models import Employer
 
 from .forms import REQUIREMENTS_PREFIX, PostingForm, requirement_formset
 from .models import CredentialRequirement, CredentialType, Posting
+from .search.criteria import CHOICE_CRITERIA
 from .services.editing import posting_create, posting_update
 from .services.workflow import posting_submit
 
-LIST_FIELDS = {"employment_types", "shifts", "duties", "systems"}
+LIST_FIELDS = {"duties", "systems"} | {criterion.column for criterion in CHOICE_CRITERIA if criterion.many}
 SCALAR_FIELDS = set(PostingForm.Meta.fields) - LIST_FIELDS
 EXTRA_KEYS = {"employer", "credentials", "draft"}
 CREDENTIAL_KEYS = {"level", "within_days", "any_of", "jurisdiction"}

@@ -189,7 +189,9 @@ class ChoiceCriterion(Criterion):
 
     `column`: the Posting field (a choice or an array of choices); `facet`: its token prefix; `counted`: shown
     with counts beside the results (read with the candidates, see the planner); `lower`: lower case in an
-    alert's name (True, or None for "unless it comes first"); `plural`: "3 settings"."""
+    alert's name (True, or None for "unless it comes first"); `plural`: "3 settings"; `fact`: its heading
+    among a posting page's facts, where the page does not show it its own way; `posting_label`: its label in
+    the employer's posting form, where that form does not place it its own way (default: `label`)."""
 
     label: str
     choices: type
@@ -198,6 +200,8 @@ class ChoiceCriterion(Criterion):
     plural: str
     counted: bool = False
     lower: bool | None = None
+    fact: str = ""
+    posting_label: str = ""
     fields: Mapping = field(default_factory=dict)
     alerts: str = "facets"
 
