@@ -307,6 +307,27 @@ CANADA_SHARE = 0.14
 # Canadian postal codes leave out these letters, so the generated local delivery units do too.
 CANADA_POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
 
+# Languages a posting asks for or welcomes besides English, as (ISO 639-1 code, share of postings) per region:
+# Spanish across the US Southwest and in Florida (bilingual technicians are sought where many patients speak it),
+# French in Quebec (where it is the working language), New Brunswick and Ontario; elsewhere a few postings ask
+# for Spanish (US) or French (Canada), and some for the languages of large communities where they live.
+LANGUAGE_SHARES = {
+    "US-TX": (("es", 0.40), ("vi", 0.02)),
+    "US-NM": (("es", 0.45),),
+    "US-AZ": (("es", 0.35),),
+    "US-CA": (("es", 0.35), ("zh", 0.04), ("vi", 0.03), ("tl", 0.03), ("ko", 0.02)),
+    "US-FL": (("es", 0.40), ("ht", 0.04), ("pt", 0.01)),
+    "US-NY": (("es", 0.12), ("zh", 0.03), ("ru", 0.02), ("ht", 0.01)),
+    "US-IL": (("es", 0.10), ("ar", 0.01)),
+    "US-MI": (("es", 0.03), ("ar", 0.04)),
+    "US-WA": (("es", 0.06), ("vi", 0.02), ("ko", 0.02)),
+    "CA-QC": (("fr", 0.92),),
+    "CA-NB": (("fr", 0.40),),
+    "CA-ON": (("fr", 0.15), ("zh", 0.02), ("pa", 0.02), ("hi", 0.01)),
+    "CA-BC": (("zh", 0.05), ("pa", 0.04)),
+}
+DEFAULT_LANGUAGE_SHARES = {"US": (("es", 0.05),), "CA": (("fr", 0.04),)}
+
 # Per 100 postings, so even small demo runs show every setting (a stratified draw, see demo.py).
 SETTING_SHARES: dict[str, int] = {
     Setting.COMMUNITY_RETAIL: 36,

@@ -73,7 +73,7 @@ POSTING_FIELDS = (
     "latitude", "longitude", "pay_min", "pay_max", "pay_period", "pay_currency", "sign_on_bonus",
     "shift_differential", "training_provided", "exam_fee_paid", "tuition_reimbursement", "apply_method",
     "apply_url", "apply_email", "status", "published_at", "expires_at", "created_at", "updated_at",
-    "requires_no_credential",
+    "requires_no_credential", "languages",
 )  # fmt: skip
 REQUIREMENT_FIELDS = ("id", "posting", "level", "within_days", "position")
 OPTION_FIELDS = ("requirement", "credential_type", "jurisdiction")
@@ -130,6 +130,7 @@ def demo_seed(*, postings: int, employers: int, seed: int, stdout: TextIO | None
         credential_ids = dict(CredentialType.objects.values_list("code", "id"))
         posting_counts = _postings_create(
             rng=random.Random(f"{seed}:postings"),
+            languages_rng=random.Random(f"{seed}:languages"),
             count=postings,
             employers=employer_list,
             credential_ids=credential_ids,
@@ -262,6 +263,7 @@ def _employer_name(
 def _postings_create(
     *,
     rng: random.Random,
+    languages_rng: random.Random,
     count: int,
     employers: list[_Employer],
     credential_ids: dict[str, int],
@@ -284,6 +286,7 @@ def _postings_create(
         first_requirement_id = _sequence_next(cursor, requirement_table)
         generator = _PostingGenerator(
             rng=rng,
+            languages_rng=languages_rng,
             employers=employers,
             credential_ids=credential_ids,
             now=now,
@@ -379,6 +382,7 @@ class _PostingGenerator:
         self,
         *,
         rng: random.Random,
+        languages_rng: random.Random,
         employers: list[_Employer],
         credential_ids: dict[str, int],
         now: datetime,
@@ -386,6 +390,8 @@ class _PostingGenerator:
         first_requirement_id: int,
     ):
         self.rng = rng
+        # Languages from a stream of their own, so that adding them left every other draw as it was.
+        self.languages_rng = languages_rng
         self.next_posting_id = first_posting_id
         self.next_requirement_id = first_requirement_id
         self.now = now
@@ -621,9 +627,16 @@ class _PostingGenerator:
             updated_at,
             # Written here, so that the requirements' trigger (migration 0014) finds nothing to change.
             "f" if any(requirement.level == Level.REQUIRED for requirement in requirements) else "t",
+            _array(self._languages(region.code, country)),
         )
         out.append("\t".join(fields) + "\n")
         return requirements
+
+    def _languages(self, region: str, country: str) -> list[str]:
+        """Languages the posting asks for or welcomes besides English, as the region's patients speak them."""
+        shares = data.LANGUAGE_SHARES.get(region, data.DEFAULT_LANGUAGE_SHARES.get(country, ()))
+        draw = self.languages_rng.random
+        return [code for code, share in shares if draw() < share]
 
     def _title(self, role, setting, experience, arrangement, types, shifts, region, staffing) -> tuple[str, bool]:
         """The title as employers write it, and whether it is an unregulated assistant role (Canada)."""

@@ -21,7 +21,7 @@ HOURS_PER_YEAR = 2080  # The yardstick for comparing yearly pay with an hourly f
 # The columns postings_facets() makes a posting's facets of, in the order of its arguments (migration 0016).
 FACET_COLUMNS = (
     "setting", "country", "region", "arrangement", "experience", "employment_types", "shifts",
-    "pay_max", "pay_period", "published_at", "latitude", "longitude",
+    "pay_max", "pay_period", "published_at", "latitude", "longitude", "languages",
 )  # fmt: skip
 
 
@@ -81,6 +81,24 @@ class Arrangement(models.TextChoices):
     ON_SITE = "on-site", "On-site"
     HYBRID = "hybrid", "Hybrid"
     REMOTE = "remote", "Remote"
+
+
+class Language(models.TextChoices):
+    """Languages a pharmacy asks for or welcomes beside English (ISO 639-1): those its patients speak most in
+    the United States and Canada."""
+
+    SPANISH = "es", "Spanish"
+    FRENCH = "fr", "French"
+    CHINESE = "zh", "Chinese (Mandarin or Cantonese)"
+    VIETNAMESE = "vi", "Vietnamese"
+    TAGALOG = "tl", "Tagalog"
+    KOREAN = "ko", "Korean"
+    ARABIC = "ar", "Arabic"
+    RUSSIAN = "ru", "Russian"
+    HAITIAN_CREOLE = "ht", "Haitian Creole"
+    PORTUGUESE = "pt", "Portuguese"
+    PUNJABI = "pa", "Punjabi"
+    HINDI = "hi", "Hindi"
 
 
 class PayPeriod(models.TextChoices):
@@ -183,6 +201,12 @@ class Posting(models.Model):
     arrangement = models.CharField(max_length=8, choices=Arrangement.choices, default=Arrangement.ON_SITE)
     duties = ArrayField(models.CharField(max_length=25, choices=Duty.choices), default=list, blank=True)
     systems = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=2, choices=Language.choices),
+        default=list,
+        blank=True,
+        help_text="Languages asked for or welcomed besides English (ISO 639-1).",
+    )
 
     # The place (remote postings keep the country/region they hire from; coordinates may be empty)
     country = models.CharField(max_length=2)

@@ -27,7 +27,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import cached_property
 
 from ..geo import region_name, to_km
-from ..models import FACET_COLUMNS, HOURS_PER_YEAR, Arrangement, EmploymentType, Experience, Posting, Setting, Shift
+from ..models import (
+    FACET_COLUMNS,
+    HOURS_PER_YEAR,
+    Arrangement,
+    EmploymentType,
+    Experience,
+    Language,
+    Posting,
+    Setting,
+    Shift,
+)
 from . import facets
 
 if TYPE_CHECKING:
@@ -355,6 +365,18 @@ ARRANGEMENT = ChoiceCriterion(
     facet=facets.ARRANGEMENT,
     plural="arrangements",
 )
+LANGUAGE = ChoiceCriterion(
+    name="language",
+    label="Languages spoken",
+    posting_label="Languages asked for or welcome",
+    choices=Language,
+    column="languages",
+    facet="l",
+    plural="languages",
+    counted=True,
+    lower=False,
+    fact="Languages",
+)
 NEAR = Criterion(
     name="near",
     fields={
@@ -438,7 +460,7 @@ QUALIFIED = Criterion(
 
 # In the order a search applies them and an alert's name lists them.
 CRITERIA: tuple[Criterion, ...] = (
-    KEYWORDS, SETTING, EMPLOYMENT_TYPE, SHIFT, EXPERIENCE, ARRANGEMENT, NEAR, PLACE, PAY, POSTED_WITHIN,
+    KEYWORDS, SETTING, EMPLOYMENT_TYPE, SHIFT, EXPERIENCE, ARRANGEMENT, LANGUAGE, NEAR, PLACE, PAY, POSTED_WITHIN,
     TRAINING, QUALIFIED,
 )  # fmt: skip
 CHOICE_CRITERIA: tuple[ChoiceCriterion, ...] = tuple(c for c in CRITERIA if isinstance(c, ChoiceCriterion))

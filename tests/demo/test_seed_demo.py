@@ -21,7 +21,7 @@ POSTING_FIELDS = [
     "employment_types", "shifts", "experience", "arrangement", "duties", "systems", "country", "region", "city",
     "postal_code", "latitude", "longitude", "pay_min", "pay_max", "pay_period", "pay_currency", "sign_on_bonus",
     "shift_differential", "training_provided", "exam_fee_paid", "tuition_reimbursement", "apply_method",
-    "apply_url", "apply_email", "status", "published_at", "expires_at", "created_at", "updated_at",
+    "apply_url", "apply_email", "status", "published_at", "expires_at", "created_at", "updated_at", "languages",
 ]  # fmt: skip
 
 
