@@ -76,13 +76,16 @@ class Window(NamedTuple):
 Candidate = tuple
 COUNTED = tuple(criterion for criterion in registry.CHOICE_CRITERIA if criterion.counted)
 CANDIDATE_COLUMNS = ("id", *(criterion.column for criterion in COUNTED))
-# A candidate from a row: arrays to tuples. Written out once as a lambda ("lambda row: (row[0], row[1],
-# tuple(row[2]))"), as a loop over the columns for each of a thousand rows costs a millisecond a search.
-_candidate = eval(
-    "lambda row: (row[0], "
-    + "".join(f"tuple(row[{i}]), " if c.many else f"row[{i}], " for i, c in enumerate(COUNTED, start=1))
-    + ")"
-)
+# The positions of the array columns in a candidate row: PostgreSQL arrays arrive as lists, which would keep
+# the garbage collector tracking the candidate, so they become tuples.
+_ARRAY_POSITIONS = tuple(i for i, criterion in enumerate(COUNTED, start=1) if criterion.many)
+
+
+def _candidate(row: tuple) -> Candidate:
+    values = list(row)
+    for position in _ARRAY_POSITIONS:
+        values[position] = tuple(values[position])
+    return tuple(values)
 
 
 def posting_table_estimate() -> int:
