@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import services
 from .models import Alert, AlertDelivery
+from .services.subscriptions import alert_pause, alert_resume
 
 DAYS_COUNTED = 14
 
@@ -43,13 +43,13 @@ class AlertAdmin(admin.ModelAdmin):
     @admin.action(description="Pause the selected alerts")
     def pause(self, request, queryset):
         for alert in queryset:
-            services.alert_pause(alert=alert, reason="Paused by a moderator.")
+            alert_pause(alert=alert, reason="Paused by a moderator.")
         messages.success(request, "Paused.")
 
     @admin.action(description="Resume the selected alerts (from now on)")
     def resume(self, request, queryset):
         for alert in queryset:
-            services.alert_resume(alert=alert)
+            alert_resume(alert=alert)
         messages.success(request, "Resumed.")
 
     def changelist_view(self, request, extra_context=None):

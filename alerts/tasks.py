@@ -7,7 +7,9 @@ worker dies is run again, and the ledger keeps that from sending anything twice.
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
+from .services.delivery import alerts_deliver, alerts_deliver_pending
+from .services.ledger import alerts_match_due, alerts_match_posting
+from .services.subscriptions import alerts_purge
 
 # Connection-level trouble only (SMTP refusals are handled per message by the service). smtplib's errors
 # are OSErrors, like refused connections and timeouts.
@@ -17,13 +19,13 @@ RETRY_ON = (OSError, OperationalError)
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def alerts_match_posting_task(*, posting_id: int) -> int:
     """Enqueued on commit by posting_publish: the instant alerts this posting matches."""
-    return len(services.alerts_match_posting(posting_id=posting_id))
+    return len(alerts_match_posting(posting_id=posting_id))
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def alerts_match_due_task(*, frequency: str) -> int:
     """Beat: daily and weekly digests that are due, and the instant safety net."""
-    return len(services.alerts_match_due(frequency=frequency))
+    return len(alerts_match_due(frequency=frequency))
 
 
 @shared_task(
@@ -31,15 +33,15 @@ def alerts_match_due_task(*, frequency: str) -> int:
     max_retries=10,
 )  # fmt: skip
 def alerts_deliver_task(*, alert_ids: list[int]) -> int:
-    return services.alerts_deliver(alert_ids=alert_ids).messages
+    return alerts_deliver(alert_ids=alert_ids).messages
 
 
 @shared_task(acks_late=True)
 def alerts_deliver_pending_task() -> int:
     """Beat: what is still pending (a temporary failure's retry is due, a lost worker's leftovers)."""
-    return services.alerts_deliver_pending()
+    return alerts_deliver_pending()
 
 
 @shared_task(acks_late=True)
 def alerts_purge_task() -> int:
-    return services.alerts_purge()
+    return alerts_purge()

@@ -1,7 +1,7 @@
 """Job alert pages: subscribe from a search, confirm, unsubscribe in one click, manage by link or at /alerts/.
 
 Object access: a signed-in user reaches alerts through `Alert.objects.for_user`; anyone else only through a
-signed link naming one alert (services.alert_from_token). A bad link answers 400, never 500.
+signed link naming one alert (subscriptions.alert_from_token). A bad link answers 400, never 500.
 """
 
 from django.contrib import messages
@@ -14,16 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from postings.filters import PostingFilter
 
-from . import services
 from .forms import AlertForm, AlertManageForm
 from .matching import alert_criteria, alert_name
 from .models import Alert
+from .services import subscriptions
 
 INVALID_LINK = "alerts/link_invalid.html"
 
 
-def _link_invalid(request, error: services.AlertLinkInvalid):
-    expired = isinstance(error, services.AlertLinkExpired)
+def _link_invalid(request, error: subscriptions.AlertLinkInvalid):
+    expired = isinstance(error, subscriptions.AlertLinkExpired)
     return render(request, INVALID_LINK, {"message": str(error), "expired": expired}, status=400)
 
 
@@ -37,16 +37,18 @@ def alert_create(request):
     if criteria is not None and criteria.columns["qualified"] and criteria.search.held_credentials is None:
         problem = "“Only jobs I qualify for” needs your credentials: sign in, or remove that filter from the search."
     user = request.user
-    verified = user.is_authenticated and bool(user.email) and services.email_is_verified(user=user, email=user.email)
+    verified = (
+        user.is_authenticated and bool(user.email) and subscriptions.email_is_verified(user=user, email=user.email)
+    )
     initial = {"name": alert_name(criteria) if criteria else "", "email": user.email if user.is_authenticated else ""}
     form = AlertForm(request.POST or None, ask_email=not verified, initial=initial)
     status = 200
     if request.method == "POST" and criteria is not None and not problem and form.is_valid():
-        if not services.alert_subscribe_requests_allowed(client=request.META.get("REMOTE_ADDR", "")):
+        if not subscriptions.alert_subscribe_requests_allowed(client=request.META.get("REMOTE_ADDR", "")):
             form.add_error(None, "Too many requests from your connection. Please try again in an hour.")
             status = 429
         else:
-            subscription = services.alert_subscribe(
+            subscription = subscriptions.alert_subscribe(
                 criteria=criteria,
                 email=user.email if verified else form.cleaned_data["email"],
                 frequency=form.cleaned_data["frequency"],
@@ -54,13 +56,13 @@ def alert_create(request):
                 user=user if user.is_authenticated else None,
                 verified=verified,
             )
-            if subscription.outcome == services.Outcome.ACTIVE:
+            if subscription.outcome == subscriptions.Outcome.ACTIVE:
                 messages.success(request, f"Your alert “{subscription.alert.name}” is on.")
                 return redirect("alerts:list")
-            if subscription.outcome == services.Outcome.EXISTS:
+            if subscription.outcome == subscriptions.Outcome.EXISTS:
                 messages.info(request, "You already have an alert for this search.")
                 return redirect("alerts:list")
-            if subscription.outcome == services.Outcome.CONFIRM_SENT:
+            if subscription.outcome == subscriptions.Outcome.CONFIRM_SENT:
                 email = form.cleaned_data.get("email") or user.email
                 return render(request, "alerts/alert_sent.html", {"email": email})
             form.add_error(None, "We have sent several emails to this address in the last hour. Check your inbox, "
@@ -85,17 +87,17 @@ def alert_create(request):
 def alert_confirm(request, token):
     """GET shows a button and POST confirms: a mail scanner following the link must not subscribe anyone."""
     try:
-        alert = services.alert_from_token(token=token, purpose="confirm")
-    except services.AlertLinkInvalid as error:
+        alert = subscriptions.alert_from_token(token=token, purpose="confirm")
+    except subscriptions.AlertLinkInvalid as error:
         return _link_invalid(request, error)
     confirmed = False
     if request.method == "POST" and alert.status == Alert.Status.UNCONFIRMED:
-        alert = services.alert_confirm(alert=alert)
+        alert = subscriptions.alert_confirm(alert=alert)
         confirmed = True
     context = {
         "alert": alert,
         "confirmed": confirmed,
-        "manage_token": services.alert_token(alert=alert, purpose="manage"),
+        "manage_token": subscriptions.alert_token(alert=alert, purpose="manage"),
     }
     return render(request, "alerts/alert_confirm.html", context)
 
@@ -105,13 +107,13 @@ def alert_confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def alert_unsubscribe(request, token):
     try:
-        alert = services.alert_from_token(token=token, purpose="unsubscribe")
-    except services.AlertGone:
+        alert = subscriptions.alert_from_token(token=token, purpose="unsubscribe")
+    except subscriptions.AlertGone:
         return render(request, "alerts/alert_unsubscribe.html", {"gone": True})
-    except services.AlertLinkInvalid as error:
+    except subscriptions.AlertLinkInvalid as error:
         return _link_invalid(request, error)
     if request.method == "POST":
-        alert = services.alert_unsubscribe(alert=alert)
+        alert = subscriptions.alert_unsubscribe(alert=alert)
         return render(request, "alerts/alert_unsubscribe.html", {"alert": alert, "done": True})
     return render(request, "alerts/alert_unsubscribe.html", {"alert": alert})
 
@@ -124,19 +126,19 @@ def _alert_manage(request, alert: Alert, *, done_url: str):
         return redirect(done_url)
     action = form.cleaned_data["action"]
     if action == "pause":
-        services.alert_pause(alert=alert)
+        subscriptions.alert_pause(alert=alert)
         messages.success(request, f"“{alert.name}” is paused.")
     elif action == "resume":
-        services.alert_resume(alert=alert)
+        subscriptions.alert_resume(alert=alert)
         messages.success(request, f"“{alert.name}” is on again.")
     elif action == "frequency":
-        alert = services.alert_frequency_set(alert=alert, frequency=form.cleaned_data["frequency"])
+        alert = subscriptions.alert_frequency_set(alert=alert, frequency=form.cleaned_data["frequency"])
         messages.success(request, f"“{alert.name}”: {alert.get_frequency_display().lower()}.")
     elif action == "rename":
-        alert = services.alert_rename(alert=alert, name=form.cleaned_data["name"])
+        alert = subscriptions.alert_rename(alert=alert, name=form.cleaned_data["name"])
         messages.success(request, f"Renamed to “{alert.name}”.")
     elif action == "delete":
-        services.alert_delete(alert=alert)
+        subscriptions.alert_delete(alert=alert)
         messages.success(request, f"“{alert.name}” is deleted.")
     return redirect(done_url)
 
@@ -146,12 +148,12 @@ def _alert_manage(request, alert: Alert, *, done_url: str):
 def alert_manage(request, token):
     """The manage link in every alert email: no sign-in needed, and it reaches this one alert only."""
     try:
-        alert = services.alert_from_token(token=token, purpose="manage")
-    except services.AlertLinkInvalid as error:
+        alert = subscriptions.alert_from_token(token=token, purpose="manage")
+    except subscriptions.AlertLinkInvalid as error:
         return _link_invalid(request, error)
     if request.method == "POST":
         return _alert_manage(request, alert, done_url=request.path)
-    return render(request, "alerts/alert_manage.html", {"alert": alert, "links": services.alert_links(alert)})
+    return render(request, "alerts/alert_manage.html", {"alert": alert, "links": subscriptions.alert_links(alert)})
 
 
 @login_required

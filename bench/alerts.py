@@ -305,8 +305,8 @@ def measure_matching(*, alerts: int, new_postings: int, sizes: list[int]) -> dic
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from alerts import services as alert_services
     from alerts.models import AlertDelivery
+    from alerts.services import ledger
     from postings.models import Posting
 
     report: dict = {"new_postings": new_postings, "sizes": {}, "postings": Posting.objects.count()}
@@ -333,7 +333,7 @@ def measure_matching(*, alerts: int, new_postings: int, sizes: list[int]) -> dic
                     )
                     cursor.execute("ANALYZE alerts_alert")
                 started = time.perf_counter()
-                matched_alerts = alert_services.alerts_match_due(frequency="daily", now=match_at, enqueue=False)
+                matched_alerts = ledger.alerts_match_due(frequency="daily", now=match_at, enqueue=False)
                 seconds = time.perf_counter() - started
                 rows = AlertDelivery.objects.count()
                 with connection.cursor() as cursor:  # every match, listed or only counted by its digest
@@ -356,7 +356,7 @@ def measure_matching(*, alerts: int, new_postings: int, sizes: list[int]) -> dic
             for posting_id in posting_ids[:200]:
                 savepoint = transaction.savepoint()
                 started = time.perf_counter()
-                alert_services._matches_record(now=match_at, posting_ids=[posting_id], frequency="daily")
+                ledger._matches_record(now=match_at, posting_ids=[posting_id], frequency="daily")
                 samples.append((time.perf_counter() - started) * 1000)
                 transaction.savepoint_rollback(savepoint)
             report["instant"] = {"alerts": alerts, **percentiles(samples)}
@@ -389,9 +389,10 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from alerts import services as alert_services
     from alerts.matching import alert_match_keys
     from alerts.models import Alert, AlertDelivery
+    from alerts.services.delivery import alerts_deliver_pending
+    from alerts.services.ledger import alerts_match_posting
     from jobboard.celery import app as celery_app
 
     _delivery_reset()
@@ -404,7 +405,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
     columns = {name: value for name, value in anything.columns.items() if name != "place_label"}
     Alert.objects.update(match_keys=keys, **columns)
     for posting_id in postings_copy(count=2, now=now + timedelta(seconds=1), seed=3):
-        alert_services.alerts_match_posting(posting_id=posting_id, enqueue=False)
+        alerts_match_posting(posting_id=posting_id, enqueue=False)
     pending = AlertDelivery.objects.filter(status=AlertDelivery.Status.PENDING).count()
     if pending != 2 * emails:
         raise SystemExit(f"expected {2 * emails} pending jobs, found {pending}")
@@ -413,7 +414,7 @@ def measure_delivery(*, emails: int, concurrency: int) -> dict:
     celery_app.control.purge()
     with celery_worker_with_sink(dict(os.environ), concurrency=concurrency) as (worker, sink):
         started = time.perf_counter()
-        alert_services.alerts_deliver_pending()  # what beat's sweep does: chunks of alerts onto the queue
+        alerts_deliver_pending()  # what beat's sweep does: chunks of alerts onto the queue
         deadline = time.monotonic() + 600
         while sink.total < emails and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from alerts import services as alert_services
 from alerts.matching import AlertCriteria, alert_criteria
 from alerts.models import Alert
+from alerts.services.subscriptions import alert_subscribe
 from postings.filters import PostingFilter
 from postings.search import matching_postings
 
@@ -54,7 +54,7 @@ def make_alert(
 ) -> Alert:
     """An alert through the real subscribe service: active at once (a verified address) or unconfirmed."""
     email = email or (user.email if user is not None else f"seeker{next(_addresses)}@example.com")
-    subscription = alert_services.alert_subscribe(
+    subscription = alert_subscribe(
         criteria=criteria_for(params, user=user), email=email, frequency=frequency, user=user, verified=confirmed
     )
     assert subscription.alert is not None, subscription.outcome

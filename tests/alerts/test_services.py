@@ -17,9 +17,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from alerts import services
 from alerts.matching import alert_name
 from alerts.models import Alert, AlertDelivery, AlertPostingMatch
+from alerts.services import delivery, ledger, subscriptions
 from postings.services.workflow import posting_close, posting_publish
 from tests.factories import ApplicantProfileFactory, PendingPostingFactory, PublishedPostingFactory, UserFactory
 
@@ -33,12 +33,12 @@ def publish(**kwargs):
     """A posting published now (after the alerts a test made), then matched as the publish task does."""
     now = timezone.now()
     posting = PublishedPostingFactory(published_at=now, expires_at=now + timedelta(days=30), **kwargs)
-    services.alerts_match_posting(posting_id=posting.pk, enqueue=False)
+    ledger.alerts_match_posting(posting_id=posting.pk, enqueue=False)
     return posting
 
 
 def deliver(*alerts, backend=None):
-    return services.alerts_deliver(alert_ids=[alert.pk for alert in alerts], mail=backend)
+    return delivery.alerts_deliver(alert_ids=[alert.pk for alert in alerts], mail=backend)
 
 
 def statuses(alert) -> dict[int, str]:
@@ -46,7 +46,7 @@ def statuses(alert) -> dict[int, str]:
 
 
 def subscribe(params=None, *, email="tech@example.com", frequency=Frequency.INSTANT, **kwargs):
-    return services.alert_subscribe(criteria=criteria_for(params), email=email, frequency=frequency, **kwargs)
+    return subscriptions.alert_subscribe(criteria=criteria_for(params), email=email, frequency=frequency, **kwargs)
 
 
 class RefusingBackend(BaseEmailBackend):
@@ -75,20 +75,20 @@ def test_subscribing_by_email_sends_a_confirmation_and_nothing_else_until_it_is_
     with django_capture_on_commit_callbacks(execute=True):
         subscription = subscribe({"setting": "hospital"})
     alert = subscription.alert
-    assert subscription.outcome == services.Outcome.CONFIRM_SENT
+    assert subscription.outcome == subscriptions.Outcome.CONFIRM_SENT
     assert alert.status == Alert.Status.UNCONFIRMED
     [confirmation] = mail.outbox
     assert confirmation.to == ["tech@example.com"]
     assert confirmation.subject == "Confirm your job alert: Hospital"
     token = confirmation.body.split("/alerts/confirm/")[1].split("/")[0]
-    assert services.alert_from_token(token=token, purpose="confirm") == alert
+    assert subscriptions.alert_from_token(token=token, purpose="confirm") == alert
 
     publish(setting="hospital")
     assert AlertDelivery.objects.count() == 0  # an unconfirmed alert matches nothing
     deliver(alert)
     assert len(mail.outbox) == 1
 
-    services.alert_confirm(alert=alert)
+    subscriptions.alert_confirm(alert=alert)
     later = publish(setting="hospital")
     deliver(alert)
     assert statuses(alert) == {later.pk: "sent"}
@@ -97,24 +97,24 @@ def test_subscribing_by_email_sends_a_confirmation_and_nothing_else_until_it_is_
 
 def test_a_confirmation_link_expires_and_is_good_for_nothing_else():
     alert = subscribe().alert
-    token = services.alert_token(alert=alert, purpose="confirm")
+    token = subscriptions.alert_token(alert=alert, purpose="confirm")
     four_days_later = time.time() + 4 * 24 * 3600
     with (
         mock.patch("django.core.signing.time.time", return_value=four_days_later),
-        pytest.raises(services.AlertLinkExpired),
+        pytest.raises(subscriptions.AlertLinkExpired),
     ):
-        services.alert_from_token(token=token, purpose="confirm")
-    with pytest.raises(services.AlertLinkInvalid):
-        services.alert_from_token(token=token, purpose="unsubscribe")
-    with pytest.raises(services.AlertLinkInvalid):
-        services.alert_from_token(token=token[:-2] + "xx", purpose="confirm")
+        subscriptions.alert_from_token(token=token, purpose="confirm")
+    with pytest.raises(subscriptions.AlertLinkInvalid):
+        subscriptions.alert_from_token(token=token, purpose="unsubscribe")
+    with pytest.raises(subscriptions.AlertLinkInvalid):
+        subscriptions.alert_from_token(token=token[:-2] + "xx", purpose="confirm")
 
 
 def test_confirming_twice_changes_nothing():
-    alert = services.alert_confirm(alert=subscribe().alert)
+    alert = subscriptions.alert_confirm(alert=subscribe().alert)
     started = alert.matching_from
 
-    assert services.alert_confirm(alert=alert).matching_from == started
+    assert subscriptions.alert_confirm(alert=alert).matching_from == started
 
 
 def test_confirmation_emails_to_one_address_are_limited_per_hour(django_capture_on_commit_callbacks):
@@ -124,11 +124,11 @@ def test_confirmation_emails_to_one_address_are_limited_per_hour(django_capture_
             outcomes.append(subscribe({"setting": setting}, email="victim@example.com").outcome)
         other = subscribe({"setting": "hospital"}, email="someone-else@example.com").outcome
 
-    limit = services.CONFIRMATIONS_PER_ADDRESS_PER_HOUR
-    assert outcomes == [services.Outcome.CONFIRM_SENT] * limit + [services.Outcome.RATE_LIMITED] * (5 - limit)
+    limit = subscriptions.CONFIRMATIONS_PER_ADDRESS_PER_HOUR
+    assert outcomes == [subscriptions.Outcome.CONFIRM_SENT] * limit + [subscriptions.Outcome.RATE_LIMITED] * (5 - limit)
     assert len([message for message in mail.outbox if message.to == ["victim@example.com"]]) == limit
     assert Alert.objects.for_address("victim@example.com").count() == limit
-    assert other == services.Outcome.CONFIRM_SENT
+    assert other == subscriptions.Outcome.CONFIRM_SENT
 
 
 def test_asking_again_for_an_alert_an_address_has_sends_a_reminder_not_a_second_alert(
@@ -138,7 +138,7 @@ def test_asking_again_for_an_alert_an_address_has_sends_a_reminder_not_a_second_
     with django_capture_on_commit_callbacks(execute=True):
         subscription = subscribe({"region": "US-TX"}, email="Tech@Example.com")
 
-    assert subscription.outcome == services.Outcome.CONFIRM_SENT  # the same answer as for a stranger
+    assert subscription.outcome == subscriptions.Outcome.CONFIRM_SENT  # the same answer as for a stranger
     assert Alert.objects.count() == 1
     [reminder] = mail.outbox
     assert reminder.subject == f"You already have this job alert: {alert.name}"
@@ -151,21 +151,21 @@ def test_a_verified_address_is_active_at_once_and_takes_over_an_unconfirmed_requ
 
     subscription = subscribe({"setting": "hospital"}, email="jane@example.com", user=user, verified=True)
 
-    assert subscription.outcome == services.Outcome.ACTIVE
+    assert subscription.outcome == subscriptions.Outcome.ACTIVE
     assert subscription.alert.pk == pending.pk
     assert subscription.alert.user == user
     assert subscription.alert.status == Alert.Status.ACTIVE
     again = subscribe({"setting": "hospital"}, email="jane@example.com", user=user, verified=True)
-    assert again.outcome == services.Outcome.EXISTS
+    assert again.outcome == subscriptions.Outcome.EXISTS
 
 
 def test_the_unique_constraint_keeps_one_live_alert_per_search_and_address():
     alert = make_alert({"q": "iv"}, email="a@example.com")
     duplicate = Alert(email="a@example.com", name="x", criteria_key=alert.criteria_key, status="active",
                       matching_from=timezone.now())  # fmt: skip
-    assert not services._saved(duplicate)
-    services.alert_unsubscribe(alert=alert)
-    assert subscribe({"q": "iv"}, email="a@example.com").outcome == services.Outcome.CONFIRM_SENT
+    assert not subscriptions._saved(duplicate)
+    subscriptions.alert_unsubscribe(alert=alert)
+    assert subscribe({"q": "iv"}, email="a@example.com").outcome == subscriptions.Outcome.CONFIRM_SENT
 
 
 # -- Matching ----------------------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_publishing_a_posting_sends_it_to_the_instant_alerts_it_matches(django_c
 def test_postings_published_before_the_alert_started_are_never_sent():
     PublishedPostingFactory(published_at=timezone.now() - timedelta(hours=1))
     alert = make_alert({})
-    services.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False)
+    ledger.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False)
     assert statuses(alert) == {}
 
 
@@ -212,8 +212,8 @@ def test_matching_and_sending_again_sends_nothing_new():
     posting = publish()
     deliver(alert)
 
-    services.alerts_match_posting(posting_id=posting.pk, enqueue=False)
-    services.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False)
+    ledger.alerts_match_posting(posting_id=posting.pk, enqueue=False)
+    ledger.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False)
     deliver(alert)
     deliver(alert)
 
@@ -223,11 +223,11 @@ def test_matching_and_sending_again_sends_nothing_new():
 
 def test_a_paused_alert_gets_nothing_and_after_resuming_only_what_is_new():
     alert = make_alert({})
-    services.alert_pause(alert=alert)
+    subscriptions.alert_pause(alert=alert)
     publish()
     assert statuses(alert) == {}
 
-    services.alert_resume(alert=alert)
+    subscriptions.alert_resume(alert=alert)
     posting = publish()
     deliver(alert)
 
@@ -242,7 +242,7 @@ def test_an_alert_for_jobs_i_qualify_for_follows_the_owners_credentials():
     open_to_all = publish(title="Trainee")
     needs_cpht = PublishedPostingFactory(published_at=timezone.now())
     CredentialOptionFactory(requirement=CredentialRequirementFactory(posting=needs_cpht))
-    services.alerts_match_posting(posting_id=needs_cpht.pk, enqueue=False)
+    ledger.alerts_match_posting(posting_id=needs_cpht.pk, enqueue=False)
 
     assert statuses(alert) == {open_to_all.pk: "pending"}
 
@@ -257,7 +257,7 @@ def test_a_daily_digest_sends_the_ten_newest_jobs_and_links_to_the_rest():
     assert statuses(alert) == {}
 
     Alert.objects.filter(pk=alert.pk).update(next_digest_at=timezone.now())
-    matched = services.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
+    matched = ledger.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
     deliver(alert)
 
     assert matched == [alert.pk]
@@ -276,7 +276,7 @@ def test_a_daily_digest_sends_the_ten_newest_jobs_and_links_to_the_rest():
     assert alert.last_digest_at is not None
 
     publish(title="Tomorrow's job")
-    assert services.alerts_match_due(frequency=Frequency.DAILY, enqueue=False) == []  # not due again yet
+    assert ledger.alerts_match_due(frequency=Frequency.DAILY, enqueue=False) == []  # not due again yet
 
 
 def test_a_second_digest_run_at_the_same_time_matches_nothing_new():
@@ -285,8 +285,8 @@ def test_a_second_digest_run_at_the_same_time_matches_nothing_new():
     Alert.objects.filter(pk=alert.pk).update(next_digest_at=timezone.now())
     now = timezone.now()
 
-    first = services.alerts_match_due(frequency=Frequency.WEEKLY, now=now, enqueue=False)
-    second = services.alerts_match_due(frequency=Frequency.WEEKLY, now=now, enqueue=False)
+    first = ledger.alerts_match_due(frequency=Frequency.WEEKLY, now=now, enqueue=False)
+    second = ledger.alerts_match_due(frequency=Frequency.WEEKLY, now=now, enqueue=False)
 
     assert first == [alert.pk]
     assert second == []
@@ -298,7 +298,7 @@ def test_a_digest_looks_back_an_hour_for_late_commits_but_never_lists_a_job_twic
     Alert.objects.filter(pk=alert.pk).update(matching_from=timezone.now() - timedelta(days=1))
     first = publish(title="Listed yesterday")
     Alert.objects.filter(pk=alert.pk).update(next_digest_at=timezone.now())
-    services.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
+    ledger.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
     deliver(alert)
     alert.refresh_from_db()
     # Published (its timestamp) before that run, committed after it: only the overlap catches it.
@@ -307,7 +307,7 @@ def test_a_digest_looks_back_an_hour_for_late_commits_but_never_lists_a_job_twic
     )
     Alert.objects.filter(pk=alert.pk).update(next_digest_at=timezone.now())
 
-    services.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
+    ledger.alerts_match_due(frequency=Frequency.DAILY, enqueue=False)
     deliver(alert)
 
     assert statuses(alert) == {first.pk: "sent", late.pk: "sent"}
@@ -324,12 +324,12 @@ def test_the_instant_safety_net_matches_only_postings_no_publish_task_handled():
     now = timezone.now()
     missed = PublishedPostingFactory(title="Imported in bulk", published_at=now, expires_at=now + timedelta(days=30))
 
-    matched = services.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False)
+    matched = ledger.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False)
 
     assert matched == [alert.pk]
     assert statuses(alert) == {missed.pk: "pending"}
     assert set(AlertPostingMatch.objects.values_list("posting_id", flat=True)) == {handled.pk, missed.pk}
-    assert services.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False) == []
+    assert ledger.alerts_match_due(frequency=Frequency.INSTANT, enqueue=False) == []
 
 
 # -- Sending: failures -------------------------------------------------------------------------------------
@@ -356,7 +356,7 @@ def test_a_temporary_refusal_is_retried_later_with_backoff():
 
 def test_permanent_refusals_are_recorded_and_pause_the_alert_after_a_few():
     alert = make_alert({})
-    for _ in range(services.PERMANENT_FAILURES_BEFORE_PAUSE):
+    for _ in range(delivery.PERMANENT_FAILURES_BEFORE_PAUSE):
         publish()
         deliver(alert, backend=RefusingBackend(550))
 
@@ -365,7 +365,7 @@ def test_permanent_refusals_are_recorded_and_pause_the_alert_after_a_few():
     assert "refused (550)" in alert.paused_reason
     assert set(statuses(alert).values()) == {"failed"}
     publish()
-    assert len(statuses(alert)) == services.PERMANENT_FAILURES_BEFORE_PAUSE  # a paused alert matches nothing
+    assert len(statuses(alert)) == delivery.PERMANENT_FAILURES_BEFORE_PAUSE  # a paused alert matches nothing
 
 
 def test_a_dropped_connection_propagates_so_the_task_retries_and_nothing_is_lost():
@@ -384,7 +384,7 @@ def test_unsubscribing_skips_what_was_waiting():
     alert = make_alert({})
     posting = publish()
 
-    services.alert_unsubscribe(alert=alert)
+    subscriptions.alert_unsubscribe(alert=alert)
     deliver(alert)
 
     assert mail.outbox == []
@@ -396,10 +396,10 @@ def test_old_unconfirmed_requests_and_unsubscribed_alerts_are_purged():
     Alert.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=8))
     fresh = subscribe({"q": "new"}).alert
     gone = make_alert({"q": "gone"})
-    services.alert_unsubscribe(alert=gone)
+    subscriptions.alert_unsubscribe(alert=gone)
     Alert.objects.filter(pk=gone.pk).update(unsubscribed_at=timezone.now() - timedelta(days=31))
 
-    assert services.alerts_purge() == 2
+    assert subscriptions.alerts_purge() == 2
     assert list(Alert.objects.all()) == [fresh]
 
 
@@ -408,9 +408,9 @@ def test_the_email_has_both_parts_the_job_links_and_one_click_unsubscribe_header
     alert = make_alert({"setting": "hospital"}, email="tech@example.com")
     posting = publish(setting="hospital", title="IV Room Technician")
 
-    message = services.alert_message(alert=alert, postings=[posting])
+    message = delivery.alert_message(alert=alert, postings=[posting])
 
-    unsubscribe = services.alert_links(alert)["unsubscribe_url"]
+    unsubscribe = subscriptions.alert_links(alert)["unsubscribe_url"]
     assert unsubscribe.startswith("https://jobs.example.org/alerts/unsubscribe/")
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -461,7 +461,7 @@ def test_two_workers_sending_the_same_batch_at_once_send_each_email_once():
 
     def worker():
         try:
-            services.alerts_deliver(alert_ids=[alert.pk for alert in alerts], mail=SlowBackend())
+            delivery.alerts_deliver(alert_ids=[alert.pk for alert in alerts], mail=SlowBackend())
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -481,10 +481,10 @@ def test_two_workers_sending_the_same_batch_at_once_send_each_email_once():
 
 def test_a_token_names_one_alert_and_signing_it_again_for_another_fails():
     first, second = make_alert({"q": "a"}), make_alert({"q": "b"})
-    token = services.alert_token(alert=first, purpose="unsubscribe")
+    token = subscriptions.alert_token(alert=first, purpose="unsubscribe")
     value, _, _ = token.partition(":")
     forged = signing.b64_encode(str(second.pk).encode()).decode() + token[len(value) :]
 
-    assert services.alert_from_token(token=token, purpose="unsubscribe") == first
-    with pytest.raises(services.AlertLinkInvalid):
-        services.alert_from_token(token=forged, purpose="unsubscribe")
+    assert subscriptions.alert_from_token(token=token, purpose="unsubscribe") == first
+    with pytest.raises(subscriptions.AlertLinkInvalid):
+        subscriptions.alert_from_token(token=forged, purpose="unsubscribe")

@@ -13,8 +13,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alerts import services
 from alerts.models import Alert
+from alerts.services import subscriptions
 from tests.factories import PublishedPostingFactory, UserFactory
 
 from .alerts_support import criteria_for, make_alert
@@ -31,7 +31,7 @@ def verified_user(email="jane@example.com"):
 
 
 def url(name: str, alert: Alert, purpose: str | None = None) -> str:
-    return reverse(f"alerts:{name}", args=[services.alert_token(alert=alert, purpose=purpose or name)])
+    return reverse(f"alerts:{name}", args=[subscriptions.alert_token(alert=alert, purpose=purpose or name)])
 
 
 # -- Subscribing -------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def test_a_verified_user_gets_an_active_alert_without_a_confirmation_email(clien
 
 
 def test_too_many_requests_from_one_client_are_refused(client):
-    for number in range(services.SUBSCRIBE_REQUESTS_PER_CLIENT_PER_HOUR):
+    for number in range(subscriptions.SUBSCRIBE_REQUESTS_PER_CLIENT_PER_HOUR):
         client.post(f"{NEW}?q=job{number}", {"email": f"a{number}@example.com", "frequency": "daily"})
 
     response = client.post(f"{NEW}?q=more", {"email": "b@example.com", "frequency": "daily"})
@@ -111,7 +111,7 @@ def test_too_many_requests_from_one_client_are_refused(client):
 
 
 def test_confirming_takes_a_button_press_not_just_a_visit(client):
-    alert = services.alert_subscribe(
+    alert = subscriptions.alert_subscribe(
         criteria=criteria_for({"q": "iv"}),
         email="tech@example.com",
         frequency="instant",
@@ -301,7 +301,7 @@ def test_the_admin_shows_alerts_by_status_and_deliveries_per_day(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
     alert = make_alert({"q": "iv"})
-    services.alert_pause(alert=alert, reason="Emails to this address were refused (550).")
+    subscriptions.alert_pause(alert=alert, reason="Emails to this address were refused (550).")
     posting = PublishedPostingFactory()
     AlertDelivery.objects.create(alert=alert, posting=posting, status="failed", matched_at=timezone.now())
 

@@ -11,8 +11,8 @@ from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 from django.db import transaction
 
-from alerts import services as alert_services
 from alerts.models import Alert, AlertDelivery
+from alerts.services import subscriptions
 from postings.services.workflow import posting_publish
 from tests.alerts.alerts_support import make_alert
 from tests.e2e.support import PASSWORD
@@ -82,13 +82,13 @@ def test_alert_pages_have_no_axe_violations(live_server, page, smtp, width):
     EmailAddress.objects.create(user=user, email="jane@example.com", verified=True, primary=True)
     make_alert({"setting": "hospital", "shift": "night"}, user=user)
     paused = make_alert({"region": "US-TX"}, user=user, frequency="daily")
-    alert_services.alert_pause(alert=paused)
+    subscriptions.alert_pause(alert=paused)
     pending = make_alert({"q": "iv room"}, email="new@example.com", frequency="weekly", confirmed=False)
     unsubscribed = make_alert({"q": "billing"})
-    alert_services.alert_unsubscribe(alert=unsubscribed)
+    subscriptions.alert_unsubscribe(alert=unsubscribed)
 
     def link(name, alert, purpose=None):
-        return f"{url}/alerts/{name}/{alert_services.alert_token(alert=alert, purpose=purpose or name)}/"
+        return f"{url}/alerts/{name}/{subscriptions.alert_token(alert=alert, purpose=purpose or name)}/"
 
     pages = {
         "subscribe": url + "/alerts/new/?setting=hospital&near=Austin%2C+TX&pay_min=22",

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from alerts import services as alert_services
 from alerts.models import Alert, AlertDelivery
+from alerts.services.ledger import alerts_match_posting
 from alerts.tasks import alerts_deliver_pending_task, alerts_deliver_task, alerts_match_due_task
 from jobboard.celery import app as celery_app
 from jobboard.mail import email_send
@@ -231,7 +231,7 @@ def test_a_worker_killed_mid_batch_leaves_every_email_sent_exactly_once(gated_si
     forget_unacknowledged()
     alerts = [make_alert({"region": "US-TX"}, email=f"seeker{number:02}@example.com") for number in range(30)]
     posting = PublishedPostingFactory(region="US-TX", published_at=timezone.now())
-    alert_services.alerts_match_posting(posting_id=posting.pk, enqueue=False)
+    alerts_match_posting(posting_id=posting.pk, enqueue=False)
     alerts_deliver_task.delay(alert_ids=[alert.pk for alert in alerts])  # one batch, one SMTP connection
     worker = start_worker(gated_sink.port, concurrency=1)
     replacement = None

@@ -3,8 +3,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from alerts import services as alert_services
 from alerts.models import Alert, AlertDelivery
+from alerts.services.delivery import alerts_deliver
+from alerts.services.ledger import alerts_match_due
 
 
 class Command(BaseCommand):
@@ -14,11 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--frequency", required=True, choices=Alert.Frequency.values)
 
     def handle(self, *args, frequency, **options):
-        matched = alert_services.alerts_match_due(frequency=frequency, enqueue=False)
+        matched = alerts_match_due(frequency=frequency, enqueue=False)
         # Also whatever of this frequency is still pending from earlier runs (retries, a lost worker).
         pending = AlertDelivery.objects.due_alert_ids(timezone.now(), frequency=frequency)
         alert_ids = sorted(set(matched) | set(pending))
-        report = alert_services.alerts_deliver(alert_ids=alert_ids)
+        report = alerts_deliver(alert_ids=alert_ids)
         self.stdout.write(
             f"{len(matched)} {frequency} alert(s) matched new jobs; {report.messages} email(s) sent, "
             f"{report.temporary_failures} to retry, {report.permanent_failures} refused."
