@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from demo.services import DEMO_PASSWORD, DemoDataExists, demo_seed
+from demo.services.common import DemoDataExists
+from demo.services.seed import DEMO_PASSWORD, demo_seed
 
 
 def _raw_stream(stream):

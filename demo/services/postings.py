@@ -1,39 +1,25 @@
-"""Demo data: `demo_seed` fills an empty board with realistic employers, postings and applicants.
+"""Demo postings with their credential requirements, generated in chunks and streamed to PostgreSQL with COPY.
 
-Two promises shape this module:
-
-- Determinism. Every random choice comes from `random.Random` instances seeded from `seed`, and every date
-  is an offset from one `now` read at the start, so the same seed gives the same rows (with dates moved
-  along by the time between runs).
-  Employers, postings and applicants draw from separate streams, so `--postings` does not change who the
-  employers are.
-- Speed with bounded memory. Postings, their requirements and options are generated in chunks and streamed
-  to PostgreSQL with COPY (1,000,000 postings load in minutes). Ids are assigned here, from a block reserved
-  in the table's sequence while the tables are locked, so a requirement can point at its posting without a
-  round trip per row. The other tables are small and use `bulk_create`.
+Ids are assigned here, from a block reserved in the table's sequence while the tables are locked, so a
+requirement can point at its posting without a round trip per row. Every draw comes from the stream given
+(languages from one of their own), in posting order, so the same seed gives the same postings.
 """
 
 from __future__ import annotations
 
 import io
 import random
-import unicodedata
-from bisect import bisect
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import TextIO
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from applicants.models import ApplicantProfile, HeldCredential
-from employers.models import Employer, EmployerMember
+from employers.models import Employer
 from postings.models import (
     HOURS_PER_YEAR,
     Arrangement,
@@ -50,12 +36,12 @@ from postings.models import (
     Shift,
 )
 
-from . import data
+from .. import data
+from .common import weighted
+from .employers import DemoEmployer
 
 CHUNK_SIZE = 10_000  # postings per COPY: big enough to amortise round trips, small enough to keep memory flat
 COPY_READ_SIZE = 4 * 1024 * 1024
-MAX_APPLICANTS = 5_000
-DEMO_PASSWORD = "demo"  # every demo user's password; the data is for development only
 POSTING_DAYS = 30
 EN_DASH = "\u2013"
 PUBLISHED_WINDOW_DAYS = 45
@@ -79,28 +65,6 @@ REQUIREMENT_FIELDS = ("id", "posting", "level", "within_days", "position")
 OPTION_FIELDS = ("requirement", "credential_type", "jurisdiction")
 
 
-class DemoDataExists(Exception):
-    """The database already has postings or demo accounts; seeding refuses rather than mixing data sets."""
-
-
-@dataclass
-class _Employer:
-    """What posting generation needs to know about a demo employer."""
-
-    id: int
-    owner_id: int
-    name: str
-    slug: str
-    kind: data.EmployerKind
-    regions: list[data.Region]  # where it hires: a few states or provinces, or its whole country
-    region_weights: list[float]
-    weight: float
-    reference_prefix: str
-    next_reference: int
-    apply_email: str
-    slugs: dict[str, int] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class _Requirement:
     level: str
@@ -108,164 +72,12 @@ class _Requirement:
     options: tuple[tuple[str, str], ...]  # (credential type code, jurisdiction)
 
 
-def demo_seed(*, postings: int, employers: int, seed: int, stdout: TextIO | None = None) -> dict[str, int]:
-    """Create `employers` employers with owners, `postings` postings and about postings/20 applicants.
-
-    Refuses (DemoDataExists) when the board already has postings or the demo accounts exist. `stdout` gets a
-    progress bar; None keeps quiet. Dates are relative to the current time, read once. Returns the number of
-    rows created per kind.
-    """
-    if postings < 0 or employers < 1:
-        raise ValueError("Seed at least one employer and no negative number of postings.")
-    now = timezone.now().replace(microsecond=0)
-    applicants = min(postings // 20, MAX_APPLICANTS)
-    password = make_password(DEMO_PASSWORD, salt=f"seeddemo{seed}")  # hashed once; deterministic per seed
-
-    with transaction.atomic():
-        if Posting.objects.exists():
-            raise DemoDataExists("The board already has postings; seed_demo only fills an empty board.")
-        employer_list = _employers_create(
-            rng=random.Random(f"{seed}:employers"), count=employers, now=now, password=password
-        )
-        credential_ids = dict(CredentialType.objects.values_list("code", "id"))
-        posting_counts = _postings_create(
-            rng=random.Random(f"{seed}:postings"),
-            languages_rng=random.Random(f"{seed}:languages"),
-            count=postings,
-            employers=employer_list,
-            credential_ids=credential_ids,
-            now=now,
-            stdout=stdout,
-        )
-        held = _applicants_create(
-            rng=random.Random(f"{seed}:applicants"),
-            count=applicants,
-            credential_ids=credential_ids,
-            now=now,
-            password=password,
-        )
-    return {
-        "employers": employers,
-        "users": employers + applicants,
-        "postings": postings,
-        "requirements": posting_counts["requirements"],
-        "options": posting_counts["options"],
-        "applicants": applicants,
-        "held_credentials": held,
-    }
-
-
-# -- Employers ------------------------------------------------------------------------------------------------
-
-
-def _weighted(rng: random.Random, items: list, cum_weights: list[float]):
-    return items[bisect(cum_weights, rng.random() * cum_weights[-1])]
-
-
-def _employers_create(*, rng: random.Random, count: int, now: datetime, password: str) -> list[_Employer]:
-    regions_by_country = {c: [r for r in data.REGIONS if r.country == c] for c in ("US", "CA")}
-    used_names: set[str] = set()
-    rows = []
-    for i in range(count):
-        # Cycling through the kinds (rather than drawing them) keeps every setting covered for small counts.
-        kind = data.EMPLOYER_KINDS[i % len(data.EMPLOYER_KINDS)]
-        country_regions = regions_by_country[kind.country]
-        if kind.regions:
-            regions = tuple(_distinct_regions(rng, country_regions, kind.regions))
-        else:
-            regions = tuple(country_regions)
-        name = _employer_name(rng, kind, regions, used_names, i)
-        used_names.add(name)
-        reference_prefix = rng.choice(("REQ-", "R", "JR", "")) if kind.type != Employer.Type.INDEPENDENT else ""
-        rows.append((kind, regions, name, reference_prefix))
-
-    slugs = [slugify(name) for _, _, name, _ in rows]
-    User = get_user_model()
-    taken = Employer.objects.filter(slug__in=slugs).exists()
-    taken = taken or User.objects.filter(username__in=[f"owner@{slug}.example" for slug in slugs]).exists()
-    if taken:
-        raise DemoDataExists("Demo employers or their owners already exist; flush the database first.")
-
-    owners = User.objects.bulk_create(
-        User(
-            username=f"owner@{slug}.example",
-            email=f"owner@{slug}.example",
-            first_name=rng.choice(data.FIRST_NAMES),
-            last_name=rng.choice(data.LAST_NAMES),
-            password=password,
-            date_joined=now - timedelta(days=60 + i),
-        )
-        for i, slug in enumerate(slugs)
-    )
-    employer_objects = []
-    for (kind, _, name, _), slug in zip(rows, slugs, strict=True):
-        verified = rng.random() < 0.85
-        employer_objects.append(
-            Employer(
-                name=name,
-                slug=slug,
-                type=kind.type,
-                website=f"https://{slug}.example",
-                description=kind.description,
-                verified=verified,
-                trusted=verified and rng.random() < 0.7,
-            )
-        )
-    Employer.objects.bulk_create(employer_objects)
-    EmployerMember.objects.bulk_create(
-        EmployerMember(employer=employer, user=owner, role=EmployerMember.Role.OWNER)
-        for employer, owner in zip(employer_objects, owners, strict=True)
-    )
-    return [
-        _Employer(
-            id=employer.id,
-            owner_id=owner.id,
-            name=employer.name,
-            slug=employer.slug,
-            kind=kind,
-            regions=list(regions),
-            region_weights=list(accumulate(region.weight for region in regions)),
-            weight=kind.weight * rng.uniform(0.5, 1.5),
-            reference_prefix=prefix,
-            next_reference=rng.randrange(10_000, 80_000),
-            apply_email=f"{rng.choice(('careers', 'jobs', 'talent', 'pharmacyjobs'))}@{employer.slug}.example",
-        )
-        for employer, owner, (kind, regions, _, prefix) in zip(employer_objects, owners, rows, strict=True)
-    ]
-
-
-def _distinct_regions(rng: random.Random, regions: list[data.Region], count: int) -> list[data.Region]:
-    """`count` different regions, the populous ones more likely (a regional employer's footprint)."""
-    chosen: list[data.Region] = []
-    pool = list(regions)
-    while pool and len(chosen) < count:
-        region = _weighted(rng, pool, list(accumulate(r.weight for r in pool)))
-        chosen.append(region)
-        pool.remove(region)
-    return chosen
-
-
-def _employer_name(
-    rng: random.Random, kind: data.EmployerKind, regions: tuple[data.Region, ...], used: set[str], index: int
-) -> str:
-    for _ in range(20):
-        name = rng.choice(kind.patterns).format(name=rng.choice(data.EMPLOYER_NAMES[kind.country]))
-        if name not in used:
-            return name
-    # Many employers of one kind exhaust the name pool: tell them apart by where they are.
-    name = f"{name} of {regions[0].name}" if len(regions) == 1 else f"{name} {index}"
-    return name if name not in used else f"{name} {index}"
-
-
-# -- Postings -------------------------------------------------------------------------------------------------
-
-
-def _postings_create(
+def postings_create(
     *,
     rng: random.Random,
     languages_rng: random.Random,
     count: int,
-    employers: list[_Employer],
+    employers: list[DemoEmployer],
     credential_ids: dict[str, int],
     now: datetime,
     stdout: TextIO | None,
@@ -383,7 +195,7 @@ class _PostingGenerator:
         *,
         rng: random.Random,
         languages_rng: random.Random,
-        employers: list[_Employer],
+        employers: list[DemoEmployer],
         credential_ids: dict[str, int],
         now: datetime,
         first_posting_id: int,
@@ -418,7 +230,7 @@ class _PostingGenerator:
         self.duty_order = {duty: index for index, duty in enumerate(Duty.values)}
         self.slugs: dict[str, str] = {}
 
-    def _employer_candidates(self, employers: list[_Employer]) -> dict[tuple[str, str], tuple[list, list[float]]]:
+    def _employer_candidates(self, employers: list[DemoEmployer]) -> dict[tuple[str, str], tuple[list, list[float]]]:
         """Who may post in a setting and country. Small demo runs may lack one: fall back to anyone."""
         candidates = {}
         everyone = (employers, list(accumulate(e.weight for e in employers)))
@@ -465,8 +277,8 @@ class _PostingGenerator:
         random_ = rng.random
         setting = self._next_setting()
         country = "CA" if random_() < data.CANADA_SHARE else "US"
-        employer = _weighted(rng, *self.candidates[setting, country])
-        region = _weighted(rng, employer.regions, employer.region_weights)
+        employer = weighted(rng, *self.candidates[setting, country])
+        region = weighted(rng, employer.regions, employer.region_weights)
         country = region.country
         staffing = employer.kind.type == Employer.Type.STAFFING
 
@@ -478,18 +290,18 @@ class _PostingGenerator:
             arrangement = Arrangement.HYBRID
         else:
             arrangement = Arrangement.ON_SITE
-        role = _weighted(rng, *self.roles[setting, arrangement != Arrangement.ON_SITE])
+        role = weighted(rng, *self.roles[setting, arrangement != Arrangement.ON_SITE])
 
-        experience = _weighted(rng, *self.experiences)
+        experience = weighted(rng, *self.experiences)
         if experience == Experience.TRAINEE and (not role.trainee or country == "CA"):
             experience = Experience.ENTRY
         if staffing:
-            types = _weighted(rng, *self.staffing_employment_types)
+            types = weighted(rng, *self.staffing_employment_types)
         else:
-            types = _weighted(rng, *self.employment_types)
+            types = weighted(rng, *self.employment_types)
             if EmploymentType.INTERNSHIP in types and experience not in (Experience.TRAINEE, Experience.ENTRY):
                 types = (EmploymentType.FULL_TIME,)
-        shifts = _weighted(rng, *(self.office_shifts if arrangement == Arrangement.REMOTE else self.shifts[setting]))
+        shifts = weighted(rng, *(self.office_shifts if arrangement == Arrangement.REMOTE else self.shifts[setting]))
         duties = list(role.duties) + [duty for duty in role.extras if random_() < 0.5]
         duties.sort(key=self.duty_order.__getitem__)
         system_pool = data.SYSTEMS[setting]
@@ -504,7 +316,7 @@ class _PostingGenerator:
             city_name = postal_code = ""
             latitude = longitude = _NULL
         else:
-            city = _weighted(rng, *self.cities[region.code])
+            city = weighted(rng, *self.cities[region.code])
             city_name = city.name
             postal_code = rng.choice(city.postal_codes)
             if country == "CA":
@@ -536,7 +348,7 @@ class _PostingGenerator:
             bonus_chance += 0.1
         if EmploymentType.FULL_TIME not in types and EmploymentType.PART_TIME not in types:
             bonus_chance = 0.0  # agencies and per diem roles do not pay sign-on bonuses
-        sign_on_bonus = _weighted(rng, *self.bonuses) if random_() < bonus_chance else None
+        sign_on_bonus = weighted(rng, *self.bonuses) if random_() < bonus_chance else None
         differentials = []
         if pay_period == PayPeriod.HOUR and random_() < 0.7:
             differentials = [rng.choice(data.SHIFT_DIFFERENTIALS[s]) for s in shifts if s in data.SHIFT_DIFFERENTIALS]
@@ -691,7 +503,7 @@ class _PostingGenerator:
             title = f"{title} {' '.join(suffixes[:2])}"
         return title, assistant
 
-    def _slug(self, employer: _Employer, title: str) -> str:
+    def _slug(self, employer: DemoEmployer, title: str) -> str:
         # bulk loading bypasses Posting.save(), so the slug is made here: unique per employer with a counter.
         base = self.slugs.get(title)
         if base is None:
@@ -781,7 +593,7 @@ class _PostingGenerator:
     def _description(
         self,
         *,
-        employer: _Employer,
+        employer: DemoEmployer,
         title: str,
         setting: str,
         region: data.Region,
@@ -897,112 +709,3 @@ def _pay_line(pay_min: int, pay_max: int, period: str, currency: str) -> str:
     if currency == Currency.CAD:
         unit += " (CAD)"
     return f"{amount} {unit}, depending on experience"
-
-
-# -- Applicants -----------------------------------------------------------------------------------------------
-
-
-def _applicants_create(
-    *, rng: random.Random, count: int, credential_ids: dict[str, int], now: datetime, password: str
-) -> int:
-    """Job seekers with profiles and the credentials they hold, so "jobs I qualify for" has someone to serve."""
-    if not count:
-        return 0
-    User = get_user_model()
-    regions = {country: [r for r in data.REGIONS if r.country == country] for country in ("US", "CA")}
-    region_weights = {country: list(accumulate(r.weight for r in regions[country])) for country in regions}
-    people = []
-    for _ in range(count):
-        first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
-        country = "CA" if rng.random() < data.CANADA_SHARE else "US"
-        region = _weighted(rng, regions[country], region_weights[country])
-        city = _weighted(rng, list(region.cities), list(accumulate(c.weight for c in region.cities)))
-        years = 0 if rng.random() < 0.15 else min(int(rng.expovariate(1 / 5)) + 1, 40)
-        people.append((first, last, region, city, years))
-
-    users = []
-    for number, (first, last, _, _, _) in enumerate(people, start=1):
-        username = f"{_ascii(first)}.{_ascii(last)}.{number}"
-        users.append(
-            User(
-                username=username,
-                email=f"{username}@applicant.example",
-                first_name=first,
-                last_name=last,
-                password=password,
-                date_joined=now - timedelta(days=rng.randrange(1, 365)),
-            )
-        )
-    User.objects.bulk_create(users)
-    profiles = []
-    held_rows = []
-    for user, (_, _, region, city, years) in zip(users, people, strict=True):
-        settings = rng.sample(Setting.values, rng.randint(1, 3))
-        if years:
-            headline = rng.choice(data.HEADLINES).format(
-                cert="RPhT" if region.country == "CA" else rng.choice(("CPhT", "Pharmacy technician", "CPhT")),
-                years=years,
-                setting=data.SETTING_PHRASES[settings[0]],
-            )
-        else:
-            headline = rng.choice(data.TRAINEE_HEADLINES)
-        profiles.append(
-            ApplicantProfile(
-                user=user,
-                headline=headline,
-                country=region.country,
-                region=region.code,
-                city=city.name,
-                years_experience=years,
-                desired_settings=settings,
-                desired_shifts=rng.sample(Shift.values, rng.randint(1, 2)),
-            )
-        )
-        held_rows.append(_held_credentials(rng, region, years, settings))
-    profiles = ApplicantProfile.objects.bulk_create(profiles)
-    held = [
-        HeldCredential(
-            profile=profile,
-            credential_type_id=credential_ids[code],
-            jurisdiction=jurisdiction,
-            number=f"{rng.randrange(100_000, 1_000_000)}",
-            expires_on=(now + timedelta(days=rng.randrange(30, 730))).date(),
-        )
-        for profile, rows in zip(profiles, held_rows, strict=True)
-        for code, jurisdiction in rows
-        if code in credential_ids
-    ]
-    HeldCredential.objects.bulk_create(held, batch_size=5_000)
-    return len(held)
-
-
-def _held_credentials(
-    rng: random.Random, region: data.Region, years: int, settings: list[str]
-) -> list[tuple[str, str]]:
-    held = []
-    if region.country == "CA":
-        if region.credential and years:
-            held.append(("pebc-qualifying", ""))
-            if rng.random() < 0.85:
-                held.append((region.credential, region.code))
-        return held
-    if years == 0:
-        if region.trainee_permit:
-            held.append(("state-trainee", region.code))
-        return held
-    draw = rng.random()
-    if draw < 0.65:
-        held.append(("ptcb-cpht", ""))
-    elif draw < 0.85:
-        held.append(("nha-excpt", ""))
-    if region.credential and rng.random() < 0.9:
-        held.append((region.credential, region.code))
-    if Setting.HOSPITAL in settings and rng.random() < 0.25:
-        held.append(("ptcb-cspt", ""))
-    if years >= 5 and rng.random() < 0.1:
-        held.append(("ptcb-cpht-adv", ""))
-    return held
-
-
-def _ascii(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
