@@ -2,8 +2,9 @@
 (postings/search/criteria.py), so the form, its validation and the search can never disagree.
 
 Every parameter of CONTRACT.md is a field, so the form validates it and shows an error next to the field when
-it is malformed. The FilterSet filters nothing itself: `criteria` hands the valid values to `posting_search`,
-which applies them together (near + radius + unit, q + sort).
+it is malformed. `criteria` hands the valid values to `posting_search`, which applies them together (near +
+radius + unit, q + sort) and pages them; `qs`, like any FilterSet's, is every open posting they match, unsorted
+(`matching_postings`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import django_filters
 from django import forms
 
 from .models import Place, Posting
-from .search import SearchCriteria, held_credentials
+from .search import SearchCriteria, held_credentials, matching_postings
 from .search.criteria import (
     COUNTRY_CHOICES,
     CRITERIA,
@@ -49,11 +50,11 @@ class _PostingFilterBase(django_filters.FilterSet):
         form = SearchForm
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
-        super().__init__(data, queryset=Posting.objects.none() if queryset is None else queryset, request=request,
+        super().__init__(data, queryset=Posting.objects.open() if queryset is None else queryset, request=request,
                          **kwargs)  # fmt: skip
 
     def filter_queryset(self, queryset):
-        raise NotImplementedError("A search runs through postings.search.posting_search(filterset.criteria)")
+        return matching_postings(self.criteria, queryset)
 
     @property
     def criteria(self) -> SearchCriteria:

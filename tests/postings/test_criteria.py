@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 
 from postings.filters import PostingFilter
 from postings.models import FACET_COLUMNS, Posting
@@ -13,7 +14,7 @@ from postings.search.criteria import (
     facet_columns_read,
     facets_function_body,
 )
-from tests.factories import PublishedPostingFactory
+from tests.factories import ClosedPostingFactory, PublishedPostingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,15 @@ def test_a_choice_criterion_finds_exactly_the_postings_with_one_of_its_values(cr
 
     assert has in found
     assert lacks not in found
+
+
+def test_the_filtersets_queryset_is_every_open_posting_the_search_finds():
+    hospital = PublishedPostingFactory(setting="hospital", region="US-TX")
+    PublishedPostingFactory(setting="community-retail", region="US-TX")
+    PublishedPostingFactory(setting="hospital", region="US-CA")
+    ClosedPostingFactory(setting="hospital", region="US-TX")
+
+    filterset = PostingFilter(QueryDict("setting=hospital&setting=typo&region=US-TX"))
+
+    assert list(filterset.qs) == [hospital]
+    assert not filterset.is_valid()  # the typo is reported; the valid setting still narrows
