@@ -261,14 +261,18 @@ def decision_message_reset(*, employer: Employer, kind: str) -> None:
 def employer_applications_notify(*, employer_id: int) -> int:
     """Email each member of the employer one digest of every application not yet announced.
 
-    Idempotent: the rows are locked and stamped `employer_notified_at` in the transaction that queues the
-    emails (sent on commit), so a second run, a retry or a concurrent task finds nothing left to send.
+    Idempotent: the rows are stamped `employer_notified_at` in the transaction that queues the emails (sent on
+    commit), so a second run, a retry or a concurrent task finds nothing left to send.
     """
     with transaction.atomic():
+        # One digest at a time per employer: the second task waits here, then finds every row stamped.
+        # Locking the applications themselves with SKIP LOCKED let two tasks starting together split one
+        # batch between them, and the team got two emails.
+        if not Employer.objects.select_for_update().filter(pk=employer_id).exists():
+            return 0
         pending = list(
             Application.objects.filter(posting__employer_id=employer_id)
             .awaiting_employer_notification()
-            .select_for_update(skip_locked=True, of=("self",))
             .select_related("posting__employer", "profile__user")
             .order_by("submitted_at", "id")
         )

@@ -1,7 +1,9 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from applicants.models import Application, ApplicationEvent, ApplyClick, DecisionMessage, SavedJob
@@ -169,6 +171,40 @@ def test_several_applications_make_one_digest_per_team_member(posting, settings,
     with django_capture_on_commit_callbacks(execute=True):
         assert employer_applications_notify(employer_id=posting.employer_id) == 0
     assert mail.outbox == []  # a second run (a retry, the next countdown task) sends nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_digest_tasks_starting_together_send_the_team_one_email_per_batch():
+    # Each application schedules its own digest task, so several start at the same moment on a busy worker.
+    # They once split one batch between them (each locked what the other had not reached yet).
+    employer_posting = PublishedPostingFactory()
+    EmployerMemberFactory(employer=employer_posting.employer, user=UserFactory(email="owner@example.com"))
+    errors = []
+    for batch in range(3):
+        # Enough rows that locking them takes a while, as it does on a busy machine.
+        ApplicationFactory.create_batch(120, posting=employer_posting)
+        start = threading.Barrier(3)
+
+        def digest(start=start):
+            try:
+                start.wait()
+                employer_applications_notify(employer_id=employer_posting.employer_id)
+            except Exception as error:  # pragma: no cover - reported below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=digest) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert errors == []
+        assert [message.subject for message in mail.outbox] == [
+            f"RxTech Jobs: 120 new applicants for {employer_posting.employer.name}"
+        ], f"batch {batch}"
+        mail.outbox.clear()
 
 
 def test_the_beat_safety_net_sends_only_applications_older_than_the_batching_delay(
