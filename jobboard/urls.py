@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
-from django.urls import include, path
+from django.core.files.storage import FileSystemStorage, storages
+from django.http import Http404
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from postings.sitemaps import SITEMAPS
 
@@ -35,3 +39,15 @@ urlpatterns = [
     ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]
+
+
+# Uploaded logos kept on this host's disk (`make run`, or a single host): served from MEDIA_ROOT, which holds
+# nothing private (resumes live elsewhere). With an object store (S3_MEDIA_BUCKET) pages link to its URLs and
+# this answers 404.
+def media(request, path):
+    if not isinstance(storages["default"], FileSystemStorage):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media, name="media"))

@@ -132,7 +132,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(LOCAL_DIR / "media")))
 # their own, only through views that check the viewer. Empty means a "private" folder next to MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # public uploads: employers' logos
+    "resumes": {"BACKEND": "applicants.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -252,3 +253,49 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CELERY_IMPORTS = ("jobboard.tasks",)
+
+
+# -- Several hosts (docs/deployment.md) ----------------------------------------------------------------------
+# Uploads in an S3 object store when S3_MEDIA_BUCKET is set, so every web and worker host sees the same files:
+# logos in a bucket readers may fetch directly (its URLs go into pages: a bucket policy allows public reads),
+# resumes in a private bucket (or the same bucket under a private prefix) only ever streamed through the
+# views that check the viewer. Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the host's role). Unset (make run), both stay on the local file system.
+
+
+def object_storages(*, media_bucket: str, resume_bucket: str, **common) -> dict:
+    """STORAGES entries for an S3 API store; `common`: endpoint_url, region_name, credentials."""
+    common = {**common, "file_overwrite": False}
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": media_bucket,
+                "location": env("S3_MEDIA_PREFIX", default="media"),
+                "querystring_auth": False,  # plain, cacheable URLs for logos
+                "custom_domain": env("S3_MEDIA_DOMAIN", default=None),  # a CDN in front of the bucket
+            },
+        },
+        "resumes": {
+            "BACKEND": "applicants.storage.PrivateS3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": resume_bucket,
+                "location": env("S3_RESUME_PREFIX", default="private"),
+                "default_acl": "private",
+            },
+        },
+    }
+
+
+S3_MEDIA_BUCKET = env("S3_MEDIA_BUCKET", default="")
+if S3_MEDIA_BUCKET:
+    STORAGES.update(
+        object_storages(
+            media_bucket=S3_MEDIA_BUCKET,
+            resume_bucket=env("S3_RESUME_BUCKET", default=S3_MEDIA_BUCKET),
+            endpoint_url=env("S3_ENDPOINT_URL", default=None),  # a non-AWS store (MinIO, Ceph); None: AWS
+            region_name=env("S3_REGION", default=None),
+        )
+    )
