@@ -11,6 +11,7 @@ from django.views.static import serve
 from postings.sitemaps import SITEMAPS
 
 from . import views
+from .db import replica_reads
 
 SITEMAP_CACHE_SECONDS = 15 * 60
 
@@ -27,13 +28,13 @@ urlpatterns = [
     # Crawlers fetch these often and every page of them is a scan: a short cache keeps that cheap.
     path(
         "sitemap.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemaps_views.index),
+        replica_reads(cache_page(SITEMAP_CACHE_SECONDS)(sitemaps_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemaps_views.sitemap),
+        replica_reads(cache_page(SITEMAP_CACHE_SECONDS)(sitemaps_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -6,6 +6,7 @@ which is read here *without* overriding anything already set in the environment.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 
@@ -299,3 +300,53 @@ if S3_MEDIA_BUCKET:
             region_name=env("S3_REGION", default=None),
         )
     )
+
+
+def _redis_database(url: str, offset: int) -> str:
+    """The same Redis server, `offset` databases further along (redis://host:port/N)."""
+    parts = urlsplit(url)
+    number = (int(parts.path.strip("/") or 0) + offset) % 16
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# Redis has two roles. REDIS_URL (and CELERY_BROKER_URL, by default the same) holds what must not be evicted:
+# queued tasks, the beat schedule and its lock, view counts waiting to be flushed; run it with
+# `maxmemory-policy noeviction`. CACHE_URL holds only what can be recomputed, and may be a separate server
+# with an evicting policy (allkeys-lru); by default it is the next database of REDIS_URL's server.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CACHE_URL = env("CACHE_URL", default=_redis_database(REDIS_URL, 1))
+CACHES["default"]["LOCATION"] = CACHE_URL
+
+# Beat may run on every worker host: redbeat keeps the schedule in Redis and lets one beat at a time send it,
+# behind a lock the others wait on; a beat that dies lets another take over once its lock expires. Every
+# periodic task is idempotent besides (a ledger, a unique constraint, row locks or an atomic claim), so a
+# task sent twice by a slow handover does no harm.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30  # how often the beat holding the lock renews it
+CELERY_REDBEAT_LOCK_TIMEOUT = 120  # how long the others wait when it stops renewing
+
+# PgBouncer in transaction pooling (DATABASE_POOLED=true): it refuses the `options` startup parameter and hands
+# each transaction to any server connection, so session settings and server-side cursors cannot be used. The
+# operator sets work_mem and jit for the role instead (docs/deployment.md: ALTER ROLE ... SET).
+DATABASE_POOLED = env.bool("DATABASE_POOLED", default=False)
+
+# Reads from a streaming replica (DATABASE_REPLICA_URL, optional): anonymous search, feeds and sitemaps
+# (jobboard/db.py decides, request by request). Everything else, and every write, uses the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+for _database in DATABASES.values():
+    _database["OPTIONS"] = dict(_database.get("OPTIONS", {}))
+    if DATABASE_POOLED:
+        _database["OPTIONS"].pop("options", None)
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["jobboard.db.ReplicaRouter"]
+MIDDLEWARE.append("jobboard.db.ReadYourWritesMiddleware")
+# A visitor who just changed something reads from the primary for this long (a cookie), so the replica's lag
+# never shows them their own change undone.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=15)

@@ -24,3 +24,8 @@ CACHES = {
         "LOCATION": urlunsplit(_redis._replace(path=f"/{_cache_db}")),
     }
 }
+
+# A replica alias mirroring the test database, unused while DATABASE_REPLICA_URL is empty; tests/test_replica.py
+# turns it on and points it at a second database of its own.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_REPLICA_URL = ""
