@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from jobboard.caching import cache_anonymous
-from jobboard.ratelimits import client_address, rate_limit_allows
+from jobboard.ratelimits import TOO_MANY_MESSAGE, client_address, rate_limit_allows
 
 from .filters import PostingFilter
 from .forms import ReportForm
@@ -173,7 +173,7 @@ def posting_report(request, pk):
     if request.method == "POST" and form.is_valid():
         fingerprint = report_fingerprint(ip=client_address(request))
         if not rate_limit_allows(request, action="posting_report"):
-            form.add_error(None, "You have sent many reports in the last hour. Please try again later.")
+            form.add_error(None, TOO_MANY_MESSAGE)
             return render(request, "postings/report_form.html", {"posting": posting, "form": form}, status=429)
         report_create(
             posting=posting,
