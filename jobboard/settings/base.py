@@ -8,6 +8,7 @@ which is read here *without* overriding anything already set in the environment.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -57,8 +58,13 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # First: /healthz answers load balancers before the HTTPS redirect and the host check (its docstring).
+    "jobboard.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set (its docstring).
+    "jobboard.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +74,25 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy on every response (django-csp): scripts, styles and everything else from our own
+# origin only; no inline script or style, no plugin, no framing, forms post only to us. JSON-LD blocks are
+# data, not scripts, and need no exception. htmx is told not to inject its indicator <style> (the
+# htmx-config meta tag in base.html; app.css has those rules instead).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "jobboard.urls"
 WSGI_APPLICATION = "jobboard.wsgi.application"
