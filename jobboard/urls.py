@@ -23,6 +23,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("employer/", include("employers.urls.dashboard")),
     path("accounts/", include("allauth.urls")),
+    path("admin/login/", views.admin_login, name="admin-login"),  # before the admin's own (views.admin_login)
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     # Crawlers fetch these often and every page of them is a scan: a short cache keeps that cheap.

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -22,6 +23,9 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-nev
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "RxTech Jobs"
+# Whether `seed_demo` and `demo_setup` may create demo accounts with their well-known passwords: development
+# only. Elsewhere they refuse unless given --allow-production (demo/services/guard.py).
+DEMO_DATA_ALLOWED = DEBUG
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,8 +59,13 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # First: /healthz answers load balancers before the HTTPS redirect and the host check (its docstring).
+    "jobboard.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set (its docstring).
+    "jobboard.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,6 +75,25 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy on every response (django-csp): scripts, styles and everything else from our own
+# origin only; no inline script or style, no plugin, no framing, forms post only to us. JSON-LD blocks are
+# data, not scripts, and need no exception. htmx is told not to inject its indicator <style> (the
+# htmx-config meta tag in base.html; app.css has those rules instead).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "jobboard.urls"
 WSGI_APPLICATION = "jobboard.wsgi.application"
@@ -218,12 +246,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 ACCOUNT_PREVENT_ENUMERATION = True
-# Behind a load balancer, the number of proxies that append to X-Forwarded-For: rate limits (sign-in and job
-# reports) then count the real client, not the balancer.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Behind a load balancer, the number of proxies that append to X-Forwarded-For: every rate limit (sign-in,
+# reports, alerts, applications ...) then counts the real client, not the balancer (jobboard/ratelimits.py,
+# which allauth's adapter uses too).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Counted in the default cache (Redis), so every web process shares the same counters.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key" is the account *and* the client's address (jobboard.accounts): five wrong passwords from one
+    # address stop that address trying that account, and never lock the owner out from their own.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -231,6 +263,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+}
+
+# Forms that write or send mail, limited per signed-in user or else per client address: (count, seconds).
+# Over the limit, the form comes back with what was typed and a 429 (jobboard/ratelimits.py).
+RATE_LIMITS = {
+    "posting_report": (10, 60 * 60),
+    "alert_subscribe": (20, 60 * 60),
+    "application": (30, 60 * 60),
+    "invitation": (30, 60 * 60),
+    "posting_import": (20, 60 * 60),
 }
 
 # Employers: how long a team invitation and a "still open?" link stay valid.

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .base import *  # noqa: F403
 
 DEBUG = False
+DEMO_DATA_ALLOWED = True  # the demo tests load demo data; tests/demo checks the refusal with it off
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests call tasks in-process unless a test starts a real worker (tests/integration).
