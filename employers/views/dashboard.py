@@ -228,7 +228,10 @@ def posting_import(request, employer):
                 dry_run=form.cleaned_data["dry_run"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
             )
-    return render(request, "employers/posting_import.html", {"employer": employer, "form": form, "result": result})
+    # 422 when nothing could be imported: the file, or some of its lines, need fixing (the page says which).
+    refused = form.errors or (result is not None and result.errors and not result.saved)
+    context = {"employer": employer, "form": form, "result": result}
+    return render(request, "employers/posting_import.html", context, status=422 if refused else 200)
 
 
 # -- "Still open?" links (no sign-in: the signed link is the authority) ------------------------------
