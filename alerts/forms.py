@@ -2,10 +2,12 @@
 
 from django import forms
 
+from jobboard.forms import CleanTextForm
+
 from .models import Alert
 
 
-class AlertForm(forms.Form):
+class AlertForm(CleanTextForm, forms.Form):
     email = forms.EmailField(
         label="Your email address", max_length=254, help_text="We send one email to confirm it before any job."
     )
@@ -22,7 +24,7 @@ class AlertForm(forms.Form):
             del self.fields["email"]
 
 
-class AlertManageForm(forms.Form):
+class AlertManageForm(CleanTextForm, forms.Form):
     """One action from the manage page or /me/: each button posts its own `action`."""
 
     ACTIONS = ["pause", "resume", "frequency", "rename", "delete"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from jobboard.forms import CleanTextForm
 from postings.filters import COUNTRY_CHOICES, region_choices
 from postings.models import CredentialType, Setting, Shift
 
@@ -40,7 +41,7 @@ class ResumeField(forms.FileField):
             resume_validate(value)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CleanTextForm, forms.ModelForm):
     country = forms.ChoiceField(
         label="Country",
         choices=[("", "Choose a country"), *COUNTRY_CHOICES],
@@ -102,7 +103,7 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
-class CredentialForm(forms.Form):
+class CredentialForm(CleanTextForm, forms.Form):
     credential_type = forms.ModelChoiceField(
         label="Credential",
         queryset=CredentialType.objects.filter(active=True).order_by("country", "name"),
@@ -141,11 +142,11 @@ class CredentialForm(forms.Form):
         return cleaned
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(CleanTextForm, forms.Form):
     resume = ResumeField(label="Resume file", help_text="PDF or Word (.docx), at most 5 MB.")
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(CleanTextForm, forms.Form):
     full_name = forms.CharField(
         label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -191,16 +192,16 @@ class ApplicationForm(forms.Form):
         return cleaned
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanTextForm, forms.Form):
     confirm = forms.BooleanField(label="Yes, withdraw my application", required=True)
 
 
-class SaveForm(forms.Form):
+class SaveForm(CleanTextForm, forms.Form):
     action = forms.ChoiceField(choices=[("save", "Save"), ("unsave", "Remove")], error_messages=INVALID_CHOICE)
     next = forms.CharField(required=False, max_length=500)
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(CleanTextForm, forms.Form):
     password = forms.CharField(
         label="Your password",
         strip=False,
@@ -225,7 +226,7 @@ class AccountDeleteForm(forms.Form):
 # -- The employer's review -----------------------------------------------------------------------------
 
 
-class StatusForm(forms.Form):
+class StatusForm(CleanTextForm, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         choices=[(status.value, status.label) for status in Application.EMPLOYER_STATUSES],
@@ -233,7 +234,7 @@ class StatusForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanTextForm, forms.Form):
     text = forms.CharField(
         label="Add a note",
         max_length=5000,
@@ -242,7 +243,7 @@ class NoteForm(forms.Form):
     )
 
 
-class BulkForm(forms.Form):
+class BulkForm(CleanTextForm, forms.Form):
     applications = forms.ModelMultipleChoiceField(
         queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -258,7 +259,7 @@ class BulkForm(forms.Form):
         self.fields["applications"].queryset = applications
 
 
-class DecisionMessageForm(forms.ModelForm):
+class DecisionMessageForm(CleanTextForm, forms.ModelForm):
     class Meta:
         model = DecisionMessage
         fields = ["subject", "body"]

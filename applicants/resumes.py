@@ -9,6 +9,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
@@ -42,7 +43,8 @@ ACCEPT = ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocume
 
 
 def resume_kind(upload) -> ResumeKind | None:
-    """PDF if the file starts with the PDF signature; DOCX if it is a ZIP holding word/document.xml; else None."""
+    """PDF if the file starts with the PDF signature; DOCX if it is a ZIP holding word/document.xml; else None.
+    Only what the file claims to be: `resume_validate` then checks that it is only that."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
@@ -59,6 +61,91 @@ def resume_kind(upload) -> ResumeKind | None:
         if "word/document.xml" in names:
             return DOCX
     return None
+
+
+# A resume is read by people (and their browsers and Word) after we store it, so it must be a document and
+# nothing more. A PDF may be one half of a polyglot: a file that is also a web page (HTML that a browser
+# sniffing the file would run) or that carries actions a reader runs on opening (JavaScript, launching a
+# program). Markers of either, anywhere in the file or in its compressed object streams, refuse it.
+HTML_MARKERS = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg|img\s)", re.IGNORECASE)
+PDF_ACTIONS = {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"RichMedia", b"XFA"}
+PDF_NAME = re.compile(rb"/([^\x00\t\n\f\r ()<>\[\]{}/%]+)")
+PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm.*?stream\r?\n", re.DOTALL)
+# Object streams hold only dictionaries; they inflate to little. Beyond this the file is not a plain resume.
+PDF_INFLATED_MAX_BYTES = 20 * 1024 * 1024
+
+DOCX_MAIN_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCX_MAX_ENTRIES = 1000
+DOCX_MACROS = re.compile(r"(^|/)vbaProject\.bin$|\.(bin|exe|dll|js|vbs|ps1|bat|cmd|sh)$", re.IGNORECASE)
+
+PDF_REFUSED = (
+    "This PDF holds web page code or actions that run when it is opened (such as JavaScript), which a resume never "
+    "needs. Open it and save or print it again as PDF, then upload that copy."
+)
+DOCX_REFUSED = (
+    "This file is not a plain Word (.docx) document. Open it in Word and save it again as “Word Document (.docx)”, "
+    "or save it as PDF."
+)
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    """The PDF names in some bytes, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {
+        re.sub(rb"#([0-9A-Fa-f]{2})", lambda match: bytes([int(match[1], 16)]), name) for name in PDF_NAME.findall(data)
+    }
+
+
+def _inflated_object_streams(data: bytes) -> Iterable[bytes]:
+    budget = PDF_INFLATED_MAX_BYTES
+    for match in PDF_OBJECT_STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(data[match.end() :], budget + 1)
+        except zlib.error:
+            continue  # not Flate, or broken: what a reader cannot inflate it cannot run either
+        budget -= len(inflated)
+        if budget < 0:
+            raise ValidationError(PDF_REFUSED, code="resume_pdf_active")
+        yield inflated
+
+
+def _pdf_check(upload) -> None:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if HTML_MARKERS.search(data):
+        raise ValidationError(PDF_REFUSED, code="resume_pdf_active")
+    for part in (data, *_inflated_object_streams(data)):
+        if _pdf_names(part) & PDF_ACTIONS:
+            raise ValidationError(PDF_REFUSED, code="resume_pdf_active")
+
+
+def _docx_check(upload) -> None:
+    """A real Word document, small enough unpacked (a zip bomb is a few kilobytes that unpack to gigabytes:
+    Word, or anything indexing the file, would unpack it), and without macros or programs inside.
+    The sizes are the archive's own declarations; nothing is unpacked here."""
+    limit = settings.RESUME_DOCX_MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            if len(entries) > DOCX_MAX_ENTRIES:
+                raise ValidationError(DOCX_REFUSED, code="resume_docx")
+            unpacked = sum(entry.file_size for entry in entries)
+            if unpacked > limit:
+                raise ValidationError(
+                    f"This Word file unpacks to {unpacked / 1024 / 1024:,.0f} MB; a resume unpacks to at most "
+                    f"{limit // (1024 * 1024)} MB. Save it again as .docx or PDF, with smaller pictures.",
+                    code="resume_docx_unpacked",
+                )
+            if any(DOCX_MACROS.search(entry.filename) for entry in entries):
+                raise ValidationError(DOCX_REFUSED, code="resume_docx")
+            content_types = archive.getinfo("[Content_Types].xml")
+            if content_types.file_size > 1024 * 1024 or DOCX_MAIN_TYPE not in archive.read(content_types):
+                raise ValidationError(DOCX_REFUSED, code="resume_docx")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as error:
+        raise ValidationError(DOCX_REFUSED, code="resume_docx") from error
+    finally:
+        upload.seek(0)
 
 
 def _has_path(name: str) -> bool:
@@ -95,6 +182,10 @@ def resume_validate(upload) -> ResumeKind:
             "This file is not a PDF or a Word (.docx) document. Save your resume as PDF or .docx and try again.",
             code="resume_type",
         )
+    if kind is PDF:
+        _pdf_check(upload)
+    else:
+        _docx_check(upload)
     return kind
 
 

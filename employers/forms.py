@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import URLValidator
 
+from jobboard.forms import CleanTextForm
 from postings.models import Posting
 
 from .models import Employer, EmployerMember
@@ -34,7 +35,7 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list | tuple) else value
 
 
-class EmployerForm(forms.ModelForm):
+class EmployerForm(CleanTextForm, forms.ModelForm):
     name = forms.CharField(label="Organisation name", max_length=200, min_length=2)
     type = forms.ChoiceField(label="Type of organisation", choices=Employer.Type.choices, error_messages=CHOOSE)
     website = forms.URLField(
@@ -76,7 +77,7 @@ class EmployerForm(forms.ModelForm):
         return logo
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(CleanTextForm, forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(
         label="Role",
@@ -87,19 +88,19 @@ class InvitationForm(forms.Form):
     )
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(CleanTextForm, forms.Form):
     role = forms.ChoiceField(label="Role", choices=EmployerMember.Role.choices, error_messages=CHOOSE)
 
 
 STATUS_FILTER_CHOICES = [("", "Any status"), *Posting.Status.choices]
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(CleanTextForm, forms.Form):
     q = forms.CharField(label="Search your postings", max_length=100, required=False)
     status = forms.ChoiceField(label="Status", choices=STATUS_FILTER_CHOICES, required=False, error_messages=CHOOSE)
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(CleanTextForm, forms.Form):
     ACTIONS = [("close", "Close"), ("renew", "Renew")]
 
     action = forms.ChoiceField(label="With the selected postings", choices=ACTIONS, error_messages=CHOOSE)
@@ -117,7 +118,7 @@ class BulkActionForm(forms.Form):
         self.fields["postings"].queryset = queryset
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanTextForm, forms.Form):
     file = forms.FileField(
         label="JSON Lines file",
         help_text="One posting per line, in the documented format.",
@@ -139,7 +140,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextForm, forms.Form):
     """A posting action that may carry a note (closing)."""
 
     reason = forms.CharField(label="Note", required=False, max_length=500)

@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from jobboard.forms import CleanTextForm
+
 from .models import (
     CredentialOption,
     CredentialRequirement,
@@ -143,7 +145,7 @@ def _run(model_admin, request, queryset, service, done: str, **kwargs) -> None:
         model_admin.message_user(request, f"{succeeded} posting(s) {done}.", messages.SUCCESS)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextForm, forms.Form):
     reason = forms.CharField(
         label="Message to the employer",
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),

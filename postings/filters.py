@@ -12,6 +12,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from jobboard.forms import CleanTextForm
+
 from .models import Place, Posting
 from .search import SearchCriteria, held_credentials, matching_postings
 from .search.criteria import (
@@ -29,7 +31,7 @@ __all__ = ["COUNTRY_CHOICES", "DEFAULT_RADIUS", "HOURLY_CEILING", "PostingFilter
 SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest"), ("pay", "Highest pay"), ("distance", "Distance")]
 
 
-class SearchForm(forms.Form):
+class SearchForm(CleanTextForm, forms.Form):
     def clean(self):
         cleaned = super().clean()
         near = cleaned.get("near")

@@ -14,6 +14,8 @@ import pycountry
 from django import forms
 from django.core.validators import URLValidator
 
+from jobboard.forms import CleanTextForm
+
 from .models import (
     Arrangement,
     CredentialRequirement,
@@ -121,7 +123,7 @@ _UNPLACED = [criterion for criterion in CHOICE_CRITERIA if criterion.column not 
 FIELDSETS[0][2][-2:-2] = [criterion.column for criterion in _UNPLACED]  # before the description
 
 
-class PostingForm(forms.ModelForm):
+class PostingForm(CleanTextForm, forms.ModelForm):
     FIELDSETS = FIELDSETS
 
     title = forms.CharField(
@@ -262,7 +264,7 @@ def _choice_field(criterion) -> forms.Field:
 PostingForm.base_fields.update({criterion.column: _choice_field(criterion) for criterion in _UNPLACED})
 
 
-class RequirementForm(forms.Form):
+class RequirementForm(CleanTextForm, forms.Form):
     """One requirement: any one of the chosen credentials meets it ("PTCB CPhT or NHA ExCPT")."""
 
     level = forms.ChoiceField(
@@ -389,7 +391,7 @@ def requirement_formset(*, data=None, posting: Posting | None = None) -> BaseReq
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextForm, forms.Form):
     reason = forms.ChoiceField(
         label="What is wrong with this job?",
         choices=Report.Reason.choices,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
 from employers.models import Employer
+from jobboard.forms import UNSTORABLE, UNSTORABLE_MESSAGE, strings_in
 
 from .forms import REQUIREMENTS_PREFIX, PostingForm, requirement_formset
 from .models import CredentialRequirement, CredentialType, Posting
@@ -106,6 +107,17 @@ def _credential_data(credentials, codes: dict[str, int]) -> MultiValueDict:
     return data
 
 
+def _check_text(record: dict) -> None:
+    """The form refuses NUL and lone surrogates field by field; the employer, the reference and the keys are
+    used before the form sees them (a lone surrogate in a query raised UnicodeEncodeError), so every string
+    of the line is checked first."""
+    for key, value in record.items():
+        if UNSTORABLE.search(key):
+            raise LineInvalid(f"a field name: {UNSTORABLE_MESSAGE}")
+        if any(UNSTORABLE.search(text) for text in strings_in(value)):
+            raise LineInvalid(f"{key}: {UNSTORABLE_MESSAGE}")
+
+
 def _form_errors(form, formset) -> str:
     messages = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
     messages = [message.replace("__all__: ", "") for message in messages]
@@ -141,8 +153,13 @@ class _Importer:
             record = json.loads(text)
         except json.JSONDecodeError as error:
             raise LineInvalid(f"not valid JSON ({error.msg} at column {error.colno})") from error
+        except RecursionError as error:
+            raise LineInvalid("nested too deeply: a posting is an object of text, numbers and lists") from error
+        except ValueError as error:  # an integer of more than 4,300 digits
+            raise LineInvalid(f"not valid JSON ({error})") from error
         if not isinstance(record, dict):
             raise LineInvalid("expected a JSON object")
+        _check_text(record)
         if unknown := set(record) - SCALAR_FIELDS - LIST_FIELDS - EXTRA_KEYS:
             raise LineInvalid(f"unknown field {sorted(unknown)[0]!r}")
         employer = self._employer_for(record)

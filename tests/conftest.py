@@ -1,6 +1,19 @@
+import os
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: locally hypothesis explores at random and remembers what failed in .hypothesis/ to try it
+# first next time; in CI (CI=true) it runs derandomized without that database, so a landing is never blocked
+# by a new random find. A find is kept as an explicit @example on its test.
+# (Hypothesis loads its own "ci" profile whenever a CI variable exists, even empty: these make the choice ours.)
+hypothesis_settings.register_profile("dev", hypothesis_settings.get_profile("default"))
+hypothesis_settings.register_profile(
+    "ci", hypothesis_settings.get_profile("default"), derandomize=True, database=None, print_blob=True, deadline=None
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
 
 # Rows that data migrations load and tests rely on. A transactional test (live server, real worker) ends
 # by emptying every table; Django's serialized_rollback would reload these one object at a time (about 25 s

@@ -150,3 +150,23 @@ def test_page_links_elide_the_pages_far_from_the_current_one():
 def test_get_item_of_nothing_is_nothing():
     assert get_item(None, "a") is None
     assert get_item({}, "a") is None
+
+
+def test_time_elements_get_seconds_without_fractions():
+    from datetime import UTC, datetime
+
+    from jobboard.templatetags.ui import datetime_attr
+
+    assert datetime_attr(datetime(2026, 12, 8, 9, 30, 15, 123456, tzinfo=UTC)) == "2026-12-08T09:30:15+00:00"
+    assert datetime_attr(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("17.5", True), ("-3", True), (".5", True), ("1e3", True), (18, True), ("lots", False), ("5.", False),
+     ("+5", False), ("1,000", False), ("", False), (None, False)],
+)  # fmt: skip
+def test_a_number_input_shows_only_numbers_again(value, shown):
+    from jobboard.templatetags.ui import html_number
+
+    assert html_number(value) is shown

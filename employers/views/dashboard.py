@@ -233,6 +233,9 @@ def posting_import(request, employer):
                 dry_run=form.cleaned_data["dry_run"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
             )
+    # 422 when nothing could be imported: the file, or some of its lines, need fixing (the page says which).
+    if status == 200 and (form.errors or (result is not None and result.errors and not result.saved)):
+        status = 422
     context = {"employer": employer, "form": form, "result": result}
     return render(request, "employers/posting_import.html", context, status=status)
 

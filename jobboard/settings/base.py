@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "jobboard.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "jobboard.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session and CSRF middleware, so it sees the cookies they set (its docstring).
     "jobboard.middleware.PrivateCacheMiddleware",
@@ -286,6 +287,16 @@ IMPORT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 # Applicants: resumes up to 5 MB; employers hear of new applications in one email per few minutes;
 # resumes sent with applications are deleted this many days after the posting closed.
 RESUME_MAX_BYTES = 5 * 1024 * 1024
+# A .docx is a zip: what it declares unpacked (pictures included) may be at most this (a zip bomb declares GBs).
+RESUME_DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+# Request bodies. The largest a form takes is a 5 MB file (a resume, an import; logos 2 MB), so a body that
+# declares more is answered 413 before it is read (jobboard.middleware), whatever the page. Below that,
+# fields other than files may take 2.5 MB of memory, and a file over 2.5 MB is spooled to a temporary file.
+REQUEST_BODY_MAX_BYTES = max(RESUME_MAX_BYTES, IMPORT_UPLOAD_MAX_BYTES) + 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 APPLICATION_NOTIFY_DELAY_SECONDS = env.int("APPLICATION_NOTIFY_DELAY_SECONDS", default=5 * 60)
 APPLICATION_RESUME_RETENTION_DAYS = env.int("APPLICATION_RESUME_RETENTION_DAYS", default=180)
 

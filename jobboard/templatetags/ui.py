@@ -41,6 +41,25 @@ def markdown(text: str) -> SafeString:
     return mark_safe(cleaned)  # nh3 has just sanitised it
 
 
+# HTML's "valid floating-point number": what an <input type="number"> may hold as its value.
+HTML_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+@register.filter
+def html_number(value) -> bool:
+    """Whether a number input may show this value again. A form shown with its errors echoes what was sent,
+    and from a URL that can be anything ("?pay_min=lots"): such a value is left out, so the field shows
+    empty beside its error (templates/django/forms/widgets/number.html)."""
+    return value is not None and HTML_NUMBER.fullmatch(str(value)) is not None
+
+
+@register.filter
+def datetime_attr(value: datetime | None) -> str:
+    """The value of `<time datetime>`: ISO 8601 to the second. HTML allows at most three digits of fractions
+    of a second, and Django's `date:"c"` writes six."""
+    return value.isoformat(timespec="seconds") if value else ""
+
+
 @register.filter
 def ago(value: datetime | None) -> str:
     """ "3 days ago", "5 hours ago", "just now": one unit is enough on a job card."""

@@ -1,9 +1,10 @@
 """Every dashboard, review and public form fed garbage through hypothesis: never a 500, never a half-save."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from employers.models import Employer, EmployerMember, Invitation
@@ -167,3 +168,28 @@ def test_the_fuzzed_review_endpoints_do_work_with_good_input(owner_client, recei
 
     assert response.status_code == 302
     assert received.notes.get().text == "Fine"
+
+
+# -- The account forms (allauth's, drawn by our templates) ------------------------------------------------
+
+
+@SETTINGS
+@given(
+    path=st.sampled_from(["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]),
+    data=st.fixed_dictionaries(
+        {}, optional=dict.fromkeys(["login", "email", "password", "password1", "password2", "remember"], values)
+    ),
+)
+@example(path="/accounts/signup/", data={"email": "a\x00@example.com", "password1": "x\x00" * 8})
+@example(path="/accounts/login/", data={"login": "\x00", "password": "\x00"})
+def test_the_account_forms(client, path, data):
+    from django.core.cache import cache
+
+    cache.clear()  # the sign-in limits would otherwise answer 429 before the form is read
+    users = get_user_model().objects.count()
+
+    response = client.post(path, data)
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert get_user_model().objects.count() == users

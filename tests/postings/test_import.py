@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from employers.models import EmployerMember
 from postings.importing import postings_import
@@ -220,6 +222,71 @@ def test_the_documented_example_imports(employer):
     assert result.created == 2
 
 
+# -- Hostile lines: each is a line error, never an exception (the upload page answered 500) ---------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (DEEP, "nested too deeply"),
+        ('{"pay_min": ' + "9" * 5_000 + "}", "not valid JSON"),
+        ('{"reference": ' + "[" * 5_000 + "]" * 5_000 + "}", "nested too deeply"),
+        (json.dumps(record("A-9", title="Technician \ud800")), "title: Remove the control or broken character"),
+        (json.dumps(record("A-9\udfff")), "reference: Remove the control or broken character"),
+        (json.dumps(record("A-9", employer="mercy\ud800")), "employer: Remove the control or broken character"),
+        (json.dumps({**record("A-9"), "\ud800": 1}), "Remove the control or broken character"),
+        (json.dumps(record("A-9", systems=["Pyxis\x00"])), "systems: Remove the control or broken character"),
+        (json.dumps(record("A-9", credentials=[{"any_of": ["ptcb-cpht\x00"]}])), "Remove the control or broken"),
+    ],
+)
+def test_hostile_lines_are_line_errors(employer, line, message):
+    result = postings_import(lines=[json.dumps(record("A-1")), line], employer=employer)
+
+    assert not result.saved
+    [error] = result.errors
+    assert error.line == 2
+    assert message in error.message
+    assert not Posting.objects.exists()
+
+
+def test_a_hostile_line_is_skipped_when_asked(employer):
+    result = postings_import(
+        lines=[json.dumps(record("A-1")), DEEP, json.dumps(record("A-2", city="Austin\ud800"))],
+        employer=employer,
+        skip_invalid=True,
+    )
+
+    assert [error.line for error in result.errors] == [2, 3]
+    assert list(Posting.objects.values_list("reference", flat=True)) == ["A-1"]
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(alphabet=st.characters(categories=["L", "N", "P", "Zs", "Cc", "Cs"]), max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from([*record("x"), "employer", "draft", "systems"]), json_values))
+@example(changes={"title": "\ud800"})
+@example(changes={"reference": "\x00"})
+@example(changes={"systems": ["\x00"]})
+def test_garbage_in_any_field_of_a_line_is_a_line_error_or_a_posting(employer, changes):
+    before = Posting.objects.count()  # the examples share one test's database
+
+    result = postings_import(lines=[json.dumps({**record("A-1"), **changes})], employer=employer)
+
+    assert result.saved != bool(result.errors)
+    assert Posting.objects.count() - before == (0 if result.errors else result.created)
+
+
 # -- The dashboard upload --------------------------------------------------------------------------
 
 
@@ -244,6 +311,19 @@ def test_the_upload_form_imports_with_the_same_rules(member_client, employer):
     assert "Imported 2 postings: 2 new, 0 updated" in good.content.decode()
     assert Posting.objects.filter(employer=employer).count() == 2
     assert Posting.objects.filter(created_by__isnull=False).count() == 2
+
+
+def test_the_upload_page_lists_hostile_lines_with_a_4xx(member_client, employer):
+    lines = jsonl(record("A-1"), DEEP, record("A-3", title="IV \ud800"), record("A-4", systems=["Pyxis\x00"]))
+
+    response = member_client.post(reverse("dashboard:posting-import", args=[employer.slug]), {"file": upload(lines)})
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Nothing was imported" in html
+    assert "nested too deeply" in html
+    assert html.count("Remove the control or broken character") == 2
+    assert not Posting.objects.exists()
 
 
 def test_the_upload_form_refuses_big_files(member_client, employer, settings):

@@ -7,9 +7,10 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.views.defaults import server_error
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from postings.filters import PostingFilter
 from postings.models import CredentialRequirement, Posting
 from tests.factories import (
     ClosedPostingFactory,
@@ -251,6 +252,25 @@ def test_garbage_parameters_never_cause_a_server_error(client, setting, region, 
     response = client.get(LIST_URL, {"setting": setting, "region": region, "page": page, "country": country, "q": q})
 
     assert response.status_code == 200
+
+
+# Every parameter of the search (the registry's filters, so a new criterion is tried too), repeated or not,
+# on the results, their htmx partial and the feed: the page shows the form's errors, never a 500.
+SEARCH_PARAMETERS = [*PostingFilter.base_filters, "page", "remote"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(SEARCH_PARAMETERS), st.lists(garbage, min_size=1, max_size=3)))
+@example(params={"city": ["\x00"], "near": ["\x00"], "pay_min": ["\x00"]})
+@example(params={"pay_min": ["lots"], "radius": ["1e400"], "posted_within": ["-1"], "sort": ["distance"]})
+def test_garbage_in_any_search_parameter_never_causes_a_server_error(client, params):
+    page = client.get(LIST_URL, params)
+    partial = client.get(LIST_URL, params, headers={"HX-Request": "true"})
+    feed = client.get("/jobs/feed/", params)
+
+    assert page.status_code == 200
+    assert partial.status_code == 200
+    assert feed.status_code in (200, 400)
 
 
 @pytest.mark.parametrize("count", [3, 25])

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from employers.models import EmployerMember
@@ -300,6 +300,8 @@ garbage = st.one_of(
 @given(
     changes=st.dictionaries(st.sampled_from(FIELD_NAMES), st.one_of(garbage, st.lists(garbage, max_size=3)), min_size=1)
 )
+@example(changes={"systems": "\x00"})  # found by hypothesis: a 500 (PostgreSQL refuses NUL)
+@example(changes={"systems": ["Pyxis", "\x00"]})
 def test_garbage_in_any_field_never_500s_and_saves_nothing_half_way(member_client, changes):
     data = valid_data(**changes)
     before = (Posting.objects.count(), CredentialRequirement.objects.count())
@@ -314,3 +316,13 @@ def test_garbage_in_any_field_never_500s_and_saves_nothing_half_way(member_clien
         posting = Posting.objects.order_by("-pk").first()
         assert posting.title
         assert posting.pay_min <= posting.pay_max
+
+
+def test_a_nul_character_in_systems_is_refused_beside_the_field(member_client):
+    response = member_client.post(
+        reverse("dashboard:posting-new", args=[member_client.employer.slug]), valid_data(systems="Pyxis\x00")
+    )
+
+    assert response.status_code == 200
+    assert "Remove the control or broken character" in response.content.decode()
+    assert not Posting.objects.exists()
