@@ -70,7 +70,7 @@ WHERE id = (
     ORDER BY next_attempt_at, id LIMIT 1
     FOR UPDATE SKIP LOCKED
 )
-RETURNING id, recipients, subject, text, html, headers, attempts
+RETURNING id
 """
 CLAIM_ONE = CLAIM.format(condition="id = %(id)s")
 CLAIM_DUE = CLAIM.format(condition="next_attempt_at <= %(now)s")
@@ -86,11 +86,7 @@ def _claim(sql: str, **params) -> OutgoingEmail | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"now": now, "stale": claim_stale_before(now), **params})
         row = cursor.fetchone()
-    if row is None:
-        return None
-    pk, recipients, subject, text, html, headers, attempts = row
-    return OutgoingEmail(pk=pk, recipients=recipients, subject=subject, text=text, html=html,
-                         headers=headers, attempts=attempts, claimed_at=now)  # fmt: skip
+    return None if row is None else OutgoingEmail.objects.get(pk=row[0])
 
 
 def outgoing_email_send(*, email_id: int) -> bool:
