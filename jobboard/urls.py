@@ -35,3 +35,6 @@ urlpatterns = [
     ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]
+
+# A database connection lost mid-request answers 503 with a page that says so (jobboard/views.py).
+handler500 = "jobboard.views.server_error"
