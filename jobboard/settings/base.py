@@ -185,10 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     "flush-posting-views": {"task": "postings.tasks.posting_views_flush_task", "schedule": 5 * 60},
     # Hourly is plenty for a three-day warning; the reminder ledger makes extra runs harmless.
     "remind-expiring-postings": {"task": "postings.tasks.postings_remind_expiring_task", "schedule": 60 * 60},
-    # A safety net for the per-application countdown task: any application still unannounced is sent.
+    # A safety net for the per-application countdown task (lost when Redis was away): any application still
+    # unannounced after the batching delay is sent. Cheap when there is none, so as often as the outbox's sweep.
     "notify-employers-of-applications": {
         "task": "applicants.tasks.applications_notify_pending_task",
-        "schedule": 10 * 60,
+        "schedule": env.int("EMAIL_SWEEP_SECONDS", default=60),
     },
     "purge-application-resumes": {"task": "applicants.tasks.application_resumes_purge_task", "schedule": 24 * 60 * 60},
     # Job alerts. Digests run hourly and match only the alerts whose own day or week is up; the
