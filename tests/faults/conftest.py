@@ -207,6 +207,20 @@ def _forget_connections() -> None:
     celery_app.amqp._producer_pool = None
 
 
+def alerts_alike(params: dict, *, addresses: list[str]) -> list:
+    """An alert made through the real service for the first address, and copies of it for the others, in one
+    insert (making hundreds through the service would take most of the test's time)."""
+    from alerts.models import Alert
+    from tests.alerts.alerts_support import make_alert
+
+    first = make_alert(params, email=addresses[0])
+    fields = [field for field in Alert._meta.concrete_fields if not field.primary_key and not field.generated]
+    copies = [Alert(**{field.attname: getattr(first, field.attname) for field in fields}) for _ in addresses[1:]]
+    for alert, address in zip(copies, addresses[1:], strict=True):
+        alert.email = address
+    return [first, *Alert.objects.bulk_create(copies)]
+
+
 def signed_in(user) -> requests.Session:
     """A browser session of `user` (a session row made as Django's test client makes it)."""
     client = Client()

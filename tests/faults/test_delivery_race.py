@@ -13,11 +13,10 @@ from django.utils import timezone
 from alerts.models import AlertDelivery
 from alerts.services.ledger import alerts_match_posting
 from alerts.tasks import alerts_deliver_pending_task, alerts_deliver_task
-from tests.alerts.alerts_support import make_alert
 from tests.factories import PublishedPostingFactory
 from tests.integration.conftest import SmtpSink
 
-from .conftest import broker, recipients, wait_until
+from .conftest import alerts_alike, broker, recipients, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +43,9 @@ def slow_sink():
 
 
 def test_delivery_tasks_racing_over_the_same_alerts_send_each_subscriber_one_email(services, slow_sink):
-    alerts = [make_alert({"region": "US-TX"}, email=f"seeker{number:03}@example.com") for number in range(SUBSCRIBERS)]
+    alerts = alerts_alike(
+        {"region": "US-TX"}, addresses=[f"seeker{number:03}@example.com" for number in range(SUBSCRIBERS)]
+    )
     posting = PublishedPostingFactory(region="US-TX", published_at=timezone.now())
     alerts_match_posting(posting_id=posting.pk, enqueue=False)
     ids = [alert.pk for alert in alerts]

@@ -23,11 +23,10 @@ from alerts.models import AlertDelivery
 from alerts.services.ledger import alerts_match_posting
 from alerts.tasks import alerts_deliver_task
 from jobboard.mail import email_send
-from tests.alerts.alerts_support import make_alert
 from tests.factories import PublishedPostingFactory
 from tests.integration.conftest import SmtpSink
 
-from .conftest import broker, recipients, wait_until
+from .conftest import alerts_alike, broker, recipients, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +71,7 @@ def emails(first: int, count: int) -> list[str]:
 
 
 def test_a_worker_killed_mid_batch_leaves_every_email_sent_exactly_once_within_a_minute(services, gated_sink):
-    alerts = [make_alert({"region": "US-TX"}, email=f"seeker{number:02}@example.com") for number in range(30)]
+    alerts = alerts_alike({"region": "US-TX"}, addresses=[f"seeker{number:02}@example.com" for number in range(30)])
     posting = PublishedPostingFactory(region="US-TX", published_at=timezone.now())
     alerts_match_posting(posting_id=posting.pk, enqueue=False)
     with broker(services.redis.url):
