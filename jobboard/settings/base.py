@@ -107,7 +107,7 @@ CACHES = {
     "default": {
         "BACKEND": "jobboard.caching.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
     }
 }
 # Public pages seen by anonymous visitors are kept this long in the cache above, and browsers and proxies may
