@@ -153,3 +153,14 @@ def test_the_cache_fails_open_when_redis_is_away(monkeypatch):
     cache.set("page", "html")
     assert cache.get_many(["a", "b"]) == {}
     assert time.monotonic() - started < 2
+
+
+def test_staff_find_an_email_in_the_outbox_by_address(admin_client):
+    owe("ana@example.com")
+    owe("ben@example.com")
+
+    response = admin_client.get("/admin/jobboard/outgoingemail/", {"q": "ana@"})
+
+    assert response.status_code == 200
+    assert "ana@example.com" in response.text
+    assert "ben@example.com" not in response.text
