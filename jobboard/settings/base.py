@@ -388,7 +388,8 @@ CACHES["default"]["LOCATION"] = CACHE_URL
 # behind a lock the others wait on; a beat that dies lets another take over once its lock expires. Every
 # periodic task is idempotent besides (a ledger, a unique constraint, row locks or an atomic claim), so a
 # task sent twice by a slow handover does no harm.
-CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+# Ours waits out a Redis outage (jobboard/beat.py), where redbeat's own scheduler ends beat.
+CELERY_BEAT_SCHEDULER = "jobboard.beat.ResilientRedBeatScheduler"
 CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
 CELERY_BEAT_MAX_LOOP_INTERVAL = 30  # how often the beat holding the lock renews it
 CELERY_REDBEAT_LOCK_TIMEOUT = 120  # how long the others wait when it stops renewing
