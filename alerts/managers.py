@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
+from jobboard.mail import claim_stale_before
+
 
 class AlertQuerySet(models.QuerySet):
     def for_user(self, user) -> AlertQuerySet:
@@ -50,8 +52,9 @@ class AlertDeliveryQuerySet(models.QuerySet):
         return self.filter(status="pending")
 
     def due(self, now: datetime) -> AlertDeliveryQuerySet:
-        """Pending and not waiting out a temporary failure's backoff."""
-        return self.pending().filter(next_attempt_at__lte=now)
+        """Pending, not waiting out a temporary failure's backoff, and not being sent by a live worker."""
+        unclaimed = Q(claimed_at__isnull=True) | Q(claimed_at__lt=claim_stale_before(now))
+        return self.pending().filter(unclaimed, next_attempt_at__lte=now)
 
     def for_alert(self, alert) -> AlertDeliveryQuerySet:
         return self.filter(alert=alert)

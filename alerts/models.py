@@ -151,6 +151,8 @@ class AlertDelivery(models.Model):
     matched_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Stamped (and committed) by the worker about to send the row: see alerts/services/delivery.py.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=255, blank=True)
     last_error = models.CharField(max_length=500, blank=True)

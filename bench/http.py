@@ -288,8 +288,7 @@ def wrk(url: str, paths: Path, *, rate: int, seconds: int) -> dict:
 def celery_memory(environment: dict, *, redis_url: str, emails: int, log: Path) -> dict:
     """Start `celery -A jobboard worker --concurrency 2` with the server's environment, have it send `emails`
     rendered test emails to an SMTP sink in this process, and read its processes' peak memory."""
-    from jobboard.mail import email_render
-    from jobboard.tasks import email_send_task
+    from jobboard.mail import email_queue, email_render
 
     flush(redis_url)
     with celery_worker_with_sink(environment, concurrency=2, log=log) as (worker, sink):
@@ -297,7 +296,7 @@ def celery_memory(environment: dict, *, redis_url: str, emails: int, log: Path) 
         for number in range(emails):
             to = f"seeker{number}@bench.example"
             subject, text, html = email_render(template="test", context={"recipient": to})
-            email_send_task.delay(to=[to], subject=subject, text=text, html=html, headers={})
+            email_queue(to=[to], subject=subject, text=text, html=html)
         deadline = time.monotonic() + 120
         while sink.total < emails and time.monotonic() < deadline:
             time.sleep(0.05)

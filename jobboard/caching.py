@@ -6,6 +6,7 @@ sets no cookie, writes no session and queues no message. Every other response of
 for its visitor and marked private, so no browser or proxy shares it either.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -13,6 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import (
     add_never_cache_headers,
@@ -23,6 +25,9 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import parse_http_date_safe
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "anonymous"
 # A page, and a closed posting's "gone" page, which crawlers keep asking for long after it closed.
@@ -115,3 +120,51 @@ def _leaves_state(request: HttpRequest, response: HttpResponseBase) -> bool:
         or len(get_messages(request)) > 0  # a message added while rendering
         or request.user.is_authenticated  # signed in while rendering
     )
+
+
+# -- The cache backend ----------------------------------------------------------------------------------------
+
+# After a failure, Redis is left alone this long (per process), so a page does not wait out a timeout for each
+# of its cache calls while Redis is away.
+REDIS_RETRY_SECONDS = 5.0
+_redis_down_until = 0.0
+
+
+def _fail_open(fallback: Callable) -> Callable:
+    """Run the cache call; when Redis cannot answer, log it and return what `fallback(*args, **kwargs)` says."""
+
+    def decorate(method: Callable) -> Callable:
+        @wraps(method)
+        def wrapper(self, *args, **kwargs):
+            global _redis_down_until
+            if time.monotonic() < _redis_down_until:
+                return fallback(*args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except (RedisError, OSError) as error:
+                _redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+                logger.warning("cache unavailable, served without it: %s", error)
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's Redis cache, as a cache should be: when Redis is away every read misses and every write is
+    dropped, so pages are built from PostgreSQL. Counters (`incr`) start again from nothing, so a limit counted
+    in the cache lets requests through rather than refusing everyone; `add` says the key was added, so a lock
+    taken in the cache (allauth's rate limits) is granted rather than waited for."""
+
+    add = _fail_open(lambda *args, **kwargs: True)(RedisCache.add)
+    get = _fail_open(lambda key, default=None, **kwargs: default)(RedisCache.get)
+    set = _fail_open(lambda *args, **kwargs: None)(RedisCache.set)
+    touch = _fail_open(lambda *args, **kwargs: False)(RedisCache.touch)
+    delete = _fail_open(lambda *args, **kwargs: False)(RedisCache.delete)
+    get_many = _fail_open(lambda *args, **kwargs: {})(RedisCache.get_many)
+    has_key = _fail_open(lambda *args, **kwargs: False)(RedisCache.has_key)
+    incr = _fail_open(lambda key, delta=1, **kwargs: delta)(RedisCache.incr)
+    set_many = _fail_open(lambda data, *args, **kwargs: list(data))(RedisCache.set_many)
+    delete_many = _fail_open(lambda *args, **kwargs: None)(RedisCache.delete_many)
+    clear = _fail_open(lambda *args, **kwargs: False)(RedisCache.clear)

@@ -1,10 +1,15 @@
-import smtplib
+import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.result import AsyncResult
-from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from .celery import app
+from .mail import outgoing_email_send, outgoing_emails_purge, outgoing_emails_send_due
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue(name: str, /, *args, **kwargs) -> AsyncResult:
@@ -21,13 +26,38 @@ def enqueue(name: str, /, *args, **kwargs) -> AsyncResult:
     return app.tasks[name].delay(*args, **kwargs)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def email_send_task(*, to: list[str], subject: str, text: str, html: str, headers: dict) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
-    if html:  # some of allauth's messages are plain text only
-        message.attach_alternative(html, "text/html")
-    message.send()
+def enqueue_on_commit(task: Task | str, /, *, countdown: int | None = None, **kwargs) -> None:
+    """Queue `task` (or the task of that name) with `kwargs` once the current transaction commits.
+
+    A nudge, never a duty: what the task must do is recorded in PostgreSQL (an outbox row, a ledger row,
+    an unannounced application) and a beat sweep finds it. So when the broker cannot be reached the request
+    that committed still succeeds; the work waits for the sweep once Redis is back.
+    """
+
+    def send() -> None:
+        try:
+            if isinstance(task, str):
+                enqueue(task, **kwargs)
+            else:
+                task.apply_async(kwargs=kwargs, countdown=countdown)
+        except (BrokerError, RedisError, ConnectionError) as error:
+            logger.warning("could not queue %s (%s): beat's sweep will do it", getattr(task, "name", task), error)
+
+    transaction.on_commit(send)
+
+
+# Delivery failures are handled by the outbox (backoff, then a final state), not by Celery retries.
+@shared_task(acks_late=True)
+def email_send_task(*, email_id: int) -> bool:
+    return outgoing_email_send(email_id=email_id)
+
+
+@shared_task(acks_late=True)
+def emails_send_due_task() -> int:
+    """Beat, every minute: what the outbox still owes."""
+    return outgoing_emails_send_due()
+
+
+@shared_task(acks_late=True)
+def emails_purge_task() -> int:
+    return outgoing_emails_purge()

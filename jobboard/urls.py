@@ -53,3 +53,6 @@ def media(request, path):
 
 
 urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media, name="media"))
+
+# A database connection lost mid-request answers 503 with a page that says so (jobboard/views.py).
+handler500 = "jobboard.views.server_error"

@@ -1,9 +1,13 @@
+import sys
+
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.http import JsonResponse
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from redis import Redis
 from redis.exceptions import RedisError
@@ -48,3 +52,13 @@ def admin_login(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("admin:index")
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+def server_error(request):
+    """Django's 500 page, but a 503 that says what happened when the database connection was lost mid-request
+    (the server restarted, the connection was terminated): the request's transaction was rolled back whole,
+    so sending it again is safe. Rendered without a request, like the 500 page: the database may still be away.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "5"})
+    return defaults.server_error(request)

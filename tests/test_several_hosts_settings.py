@@ -40,7 +40,7 @@ def test_the_cache_and_the_broker_never_share_a_redis_database_by_default():
     settings = _settings()
     assert settings["broker"] == "redis://r.internal:6379/2"
     assert settings["cache"] == "redis://r.internal:6379/3"
-    assert settings["beat"] == "redbeat.RedBeatScheduler"
+    assert settings["beat"] == "jobboard.beat.ResilientRedBeatScheduler"
 
     separate = _settings(CACHE_URL="redis://cache.internal:6379/0")
     assert separate["cache"] == "redis://cache.internal:6379/0"

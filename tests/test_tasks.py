@@ -8,11 +8,15 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from jobboard.models import OutgoingEmail
 from jobboard.tasks import enqueue
 
 
+@pytest.mark.django_db
 def test_a_task_queued_by_name_runs_at_once_when_tasks_are_eager():
-    enqueue("jobboard.tasks.email_send_task", to=["a@example.com"], subject="Hello", text="Hi", html="", headers={})
+    email = OutgoingEmail.objects.create(recipients=["a@example.com"], subject="Hello", text="Hi")
+
+    enqueue("jobboard.tasks.email_send_task", email_id=email.pk)
 
     [message] = mail.outbox
     assert (message.to, message.subject, message.body) == (["a@example.com"], "Hello", "Hi")

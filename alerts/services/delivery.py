@@ -1,11 +1,11 @@
 """Sending job alerts: each alert's due ledger rows claimed and sent as one email, failures retried or recorded.
 
 Exactly once per (alert, posting): matching inserts ledger rows (`AlertDelivery`, unique per pair) before
-anything is sent, and sending claims one message's rows under row locks (SKIP LOCKED, so two workers never
-send the same rows), sends that message over the batch's SMTP connection and commits its rows as sent
-straight away. A retry, a redelivered task, a second beat run or a second worker
-finds the rows sent (or locked) and sends nothing. The one window left is a crash between the SMTP server
-accepting a message and the commit that follows it: at most that one message is sent again.
+anything is sent, and sending claims one message's rows (stamped `claimed_at` and committed, so two workers
+never send the same rows), sends that message over the batch's SMTP connection and marks its rows sent
+straight away. A retry, a redelivered task, a second beat run or a second worker finds the rows sent (or
+claimed) and sends nothing. The one window left is a crash between the SMTP server accepting a message and
+the mark that follows it: once the claim is stale, at most that one message is sent again.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jobboard.mail import email_render
+from jobboard.mail import claim_stale_before, email_render
+from jobboard.tasks import enqueue_on_commit
 
 from ..models import Alert, AlertDelivery
 from .subscriptions import alert_links, alert_pause
@@ -49,8 +50,8 @@ def deliveries_enqueue(alert_ids: Sequence[int]) -> None:
 
     chunks = [list(alert_ids[i : i + DELIVERY_CHUNK]) for i in range(0, len(alert_ids), DELIVERY_CHUNK)]
     for chunk in chunks:
-        # Robust: were the broker away, the rows stay pending and beat's sweep hands them out later.
-        transaction.on_commit(lambda chunk=chunk: alerts_deliver_task.delay(alert_ids=chunk), robust=True)
+        # Were the broker away, the rows stay pending and beat's sweep hands them out later.
+        enqueue_on_commit(alerts_deliver_task, alert_ids=chunk)
 
 
 @dataclass
@@ -114,22 +115,26 @@ def _outbox(*, alert_ids: Sequence[int], now: datetime) -> list[tuple[Alert, lis
     return list(outbox.values())
 
 
-# A message is claimed in two steps. The alert first: a worker already sending for it is skipped, not waited
-# for, so one alert's rows are never split between two emails (NO KEY UPDATE: matching's foreign-key checks
-# on the alert do not wait for us). Then its rows, locked so that the status read is the latest: rows already
-# sent, or whose job closed since the batch was read, are not claimed.
+# A message is claimed in two steps, in one short transaction. The alert first: a worker claiming for it right
+# now is skipped, not waited for, so one alert's rows are never split between two emails (NO KEY UPDATE:
+# matching's foreign-key checks on the alert do not wait for us). Then its rows are stamped `claimed_at` and
+# the claim committed before the SMTP conversation: another worker, a redelivered task or the sweep finds them
+# claimed and sends nothing, while no lock is held during the send. Rows already sent, claimed by a live worker,
+# or whose job closed since the batch was read are not claimed; a claim older than EMAIL_CLAIM_TIMEOUT_SECONDS
+# belongs to a worker that died mid-send, and the sweep sends those rows again.
 CLAIM_ALERT = """
 SELECT id FROM alerts_alert WHERE id = %(alert_id)s AND status = 'active' FOR NO KEY UPDATE SKIP LOCKED
 """
 CLAIM = """
-SELECT d.id FROM alerts_alertdelivery d
-JOIN postings_posting p ON p.id = d.posting_id
-WHERE d.id = ANY(%(ids)s) AND d.status = 'pending' AND p.status = 'published' AND p.expires_at > %(now)s
-FOR UPDATE OF d
+UPDATE alerts_alertdelivery d SET claimed_at = %(now)s
+FROM postings_posting p
+WHERE d.id = ANY(%(ids)s) AND d.status = 'pending' AND (d.claimed_at IS NULL OR d.claimed_at < %(stale)s)
+  AND p.id = d.posting_id AND p.status = 'published' AND p.expires_at > %(now)s
+RETURNING d.id
 """
 SENT = """
 WITH sent AS (
-    UPDATE alerts_alertdelivery SET status = 'sent', sent_at = %(now)s, message_id = %(message_id)s
+    UPDATE alerts_alertdelivery SET status = 'sent', sent_at = %(now)s, message_id = %(message_id)s, claimed_at = NULL
     WHERE id = ANY(%(ids)s)
 )
 UPDATE alerts_alert SET last_sent_at = %(now)s, permanent_failures = 0 WHERE id = %(alert_id)s
@@ -137,30 +142,39 @@ UPDATE alerts_alert SET last_sent_at = %(now)s, permanent_failures = 0 WHERE id 
 
 
 @transaction.atomic
-def _message_send(*, alert: Alert, deliveries: list[AlertDelivery], mail, report: DeliveryReport) -> None:
-    now = timezone.now()
+def _claim(*, alert: Alert, deliveries: list[AlertDelivery], now: datetime) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(CLAIM_ALERT, {"alert_id": alert.pk})
         if cursor.fetchone() is None:
-            return  # another worker is sending for this alert, or it stopped since the batch was read
-        cursor.execute(CLAIM, {"ids": [delivery.pk for delivery in deliveries], "now": now})
-        claimed = {pk for (pk,) in cursor.fetchall()}
+            return set()  # another worker is claiming for this alert, or it stopped since the batch was read
+        cursor.execute(CLAIM, {"ids": [delivery.pk for delivery in deliveries], "now": now,
+                               "stale": claim_stale_before(now)})  # fmt: skip
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _message_send(*, alert: Alert, deliveries: list[AlertDelivery], mail, report: DeliveryReport) -> None:
+    now = timezone.now()
+    claimed = _claim(alert=alert, deliveries=deliveries, now=now)
     deliveries = [delivery for delivery in deliveries if delivery.pk in claimed]
     if not deliveries:
         return  # another worker is sending these, or has sent them
-    message = alert_message(
-        alert=alert, postings=[delivery.posting for delivery in deliveries], total=_total(deliveries), mail=mail
-    )
     try:
+        message = alert_message(
+            alert=alert, postings=[delivery.posting for delivery in deliveries], total=_total(deliveries), mail=mail
+        )
         mail.send_messages([message])
     except smtplib.SMTPException as error:
         code = _smtp_code(error)
         if code is None:
+            _deliveries_update(deliveries, claimed_at=None)
             raise  # the connection itself: the task retries the batch later
         mail.close()  # start the next message on a fresh session
         _failure_record(alert=alert, deliveries=deliveries, code=code, error=error, now=now, report=report)
         return
-    # Committed right after the server accepted the message: a crash can repeat at most this one message.
+    except BaseException:
+        _deliveries_update(deliveries, claimed_at=None)  # not sent: free for the retry or the sweep at once
+        raise
+    # Marked right after the server accepted the message: a crash can repeat at most this one message.
     with connection.cursor() as cursor:
         cursor.execute(SENT, {"now": now, "message_id": message.extra_headers["Message-ID"], "alert_id": alert.pk,
                               "ids": [delivery.pk for delivery in deliveries]})  # fmt: skip
@@ -197,7 +211,7 @@ def _failure_record(*, alert: Alert, deliveries, code: int, error, now: datetime
     ids = [delivery.pk for delivery in deliveries]
     rows = AlertDelivery.objects.filter(pk__in=ids)
     if code >= 500:
-        rows.update(status=AlertDelivery.Status.FAILED, attempts=F("attempts") + 1, last_error=text)
+        rows.update(status=AlertDelivery.Status.FAILED, attempts=F("attempts") + 1, last_error=text, claimed_at=None)
         Alert.objects.filter(pk=alert.pk).update(permanent_failures=F("permanent_failures") + 1)
         alert.refresh_from_db(fields=["permanent_failures"])
         if alert.permanent_failures >= PERMANENT_FAILURES_BEFORE_PAUSE:
@@ -207,10 +221,10 @@ def _failure_record(*, alert: Alert, deliveries, code: int, error, now: datetime
         return
     attempts = max(delivery.attempts for delivery in deliveries) + 1
     if attempts >= MAX_TEMPORARY_ATTEMPTS:
-        rows.update(status=AlertDelivery.Status.FAILED, attempts=attempts, last_error=text)
+        rows.update(status=AlertDelivery.Status.FAILED, attempts=attempts, last_error=text, claimed_at=None)
     else:
         delay = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
-        rows.update(attempts=attempts, next_attempt_at=now + delay, last_error=text)
+        rows.update(attempts=attempts, next_attempt_at=now + delay, last_error=text, claimed_at=None)
     report.temporary_failures += 1
     logger.info("alert %s: temporary SMTP failure %s (attempt %s)", alert.pk, text, attempts)
 

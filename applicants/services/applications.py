@@ -25,6 +25,7 @@ from applicants.models import (
 from applicants.resumes import resume_copy, resume_files_delete, resume_store
 from employers.models import Employer, EmployerMember
 from jobboard.mail import email_send
+from jobboard.tasks import enqueue_on_commit
 from postings.models import Posting
 
 Status = Application.Status
@@ -117,11 +118,10 @@ def _application_announce(application: Application) -> None:
     )
     # Each application schedules a digest a few minutes out; the first to run sends everything pending
     # for the employer, the others find nothing left. The beat task catches any that got lost.
-    employer_id = posting.employer_id
-    transaction.on_commit(
-        lambda: applications_notify_employer_task.apply_async(
-            kwargs={"employer_id": employer_id}, countdown=settings.APPLICATION_NOTIFY_DELAY_SECONDS
-        )
+    enqueue_on_commit(
+        applications_notify_employer_task,
+        countdown=settings.APPLICATION_NOTIFY_DELAY_SECONDS,
+        employer_id=posting.employer_id,
     )
 
 

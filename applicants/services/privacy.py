@@ -17,6 +17,7 @@ from django.utils import timezone
 from applicants.models import ApplicantProfile, Application, ApplicationEvent, ApplicationNote, ApplyClick, SavedJob
 from applicants.resumes import resume_files_delete_on_commit
 from applicants.storage import private_storage
+from jobboard.tasks import enqueue_on_commit
 
 # -- The applicant's copy of their data ----------------------------------------------------------------------
 
@@ -198,7 +199,7 @@ def account_delete(*, user) -> None:
     user_id = user.pk
     get_user_model().objects.filter(pk=user_id).delete()  # cascades to the profile, credentials, saved jobs
     resume_files_delete_on_commit(files)
-    transaction.on_commit(lambda: user_sessions_delete_task.delay(user_id=user_id))
+    enqueue_on_commit(user_sessions_delete_task, user_id=user_id)
 
 
 def user_sessions_delete(*, user_id: int) -> int:

@@ -131,10 +131,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# A cache, not a dependency: with Redis away every read misses and every write is dropped (jobboard/caching.py),
+# so pages are served from PostgreSQL and limits counted in the cache let requests through.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "jobboard.caching.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
     }
 }
 # Public pages seen by anonymous visitors are kept this long in the cache above, and browsers and proxies may
@@ -186,19 +189,38 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-# Above the longest task's time limit, so a slow task is not redelivered while it still runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died (SIGKILL, lost machine) is not acknowledged; Redis hands it out again after the
+# visibility timeout. A few minutes, so its work is redone within minutes, and above the longest task's time
+# limit (and the longest countdown, APPLICATION_NOTIFY_DELAY_SECONDS), so a running task is not handed out
+# twice. Tasks are idempotent anyway: the outbox and the ledgers claim their rows.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=6 * 60),
+    # A web request that queues a task while Redis is away gives up quickly: the work is owed in PostgreSQL.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# An email (outbox row or alert delivery) claimed longer ago than this was being sent by a worker that died:
+# the sweep sends it again. Well above one SMTP conversation's timeout (30 s).
+EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=3 * 60)
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: every email still owed (the broker was away, a worker died, a retry is due).
+    "send-due-emails": {
+        "task": "jobboard.tasks.emails_send_due_task",
+        "schedule": env.int("EMAIL_SWEEP_SECONDS", default=60),
+    },
+    "purge-sent-emails": {"task": "jobboard.tasks.emails_purge_task", "schedule": 24 * 60 * 60},
     "expire-postings": {"task": "postings.tasks.postings_expire_task", "schedule": 15 * 60},
     "flush-posting-views": {"task": "postings.tasks.posting_views_flush_task", "schedule": 5 * 60},
     # Hourly is plenty for a three-day warning; the reminder ledger makes extra runs harmless.
     "remind-expiring-postings": {"task": "postings.tasks.postings_remind_expiring_task", "schedule": 60 * 60},
-    # A safety net for the per-application countdown task: any application still unannounced is sent.
+    # A safety net for the per-application countdown task (lost when Redis was away): any application still
+    # unannounced after the batching delay is sent. Cheap when there is none, so as often as the outbox's sweep.
     "notify-employers-of-applications": {
         "task": "applicants.tasks.applications_notify_pending_task",
-        "schedule": 10 * 60,
+        "schedule": env.int("EMAIL_SWEEP_SECONDS", default=60),
     },
     "purge-application-resumes": {"task": "applicants.tasks.application_resumes_purge_task", "schedule": 24 * 60 * 60},
     # Job alerts. Digests run hourly and match only the alerts whose own day or week is up; the
@@ -218,7 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
         "kwargs": {"frequency": "weekly"},
     },
-    "alerts-deliver-pending": {"task": "alerts.tasks.alerts_deliver_pending_task", "schedule": 2 * 60},
+    "alerts-deliver-pending": {
+        "task": "alerts.tasks.alerts_deliver_pending_task",
+        "schedule": env.int("EMAIL_SWEEP_SECONDS", default=60),
+    },
     "alerts-purge": {"task": "alerts.tasks.alerts_purge_task", "schedule": 24 * 60 * 60},
 }
 
@@ -374,7 +399,8 @@ CACHES["default"]["LOCATION"] = CACHE_URL
 # behind a lock the others wait on; a beat that dies lets another take over once its lock expires. Every
 # periodic task is idempotent besides (a ledger, a unique constraint, row locks or an atomic claim), so a
 # task sent twice by a slow handover does no harm.
-CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+# Ours waits out a Redis outage (jobboard/beat.py), where redbeat's own scheduler ends beat.
+CELERY_BEAT_SCHEDULER = "jobboard.beat.ResilientRedBeatScheduler"
 CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
 CELERY_BEAT_MAX_LOOP_INTERVAL = 30  # how often the beat holding the lock renews it
 CELERY_REDBEAT_LOCK_TIMEOUT = 120  # how long the others wait when it stops renewing

@@ -21,7 +21,7 @@ _redis = urlsplit(REDIS_URL)  # noqa: F405
 _cache_db = (int(_redis.path.strip("/") or 0) + 8) % 16
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        **CACHES["default"],  # noqa: F405
         "LOCATION": urlunsplit(_redis._replace(path=f"/{_cache_db}")),
     }
 }

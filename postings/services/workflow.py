@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jobboard.tasks import enqueue
+from jobboard.tasks import enqueue_on_commit
 from postings.models import InvalidTransition, Posting, PostingEvent
 
 Status = Posting.Status
@@ -52,7 +52,7 @@ def posting_publish(*, posting: Posting, by, days: int | None = None, reason: st
     posting_transition(posting=posting, to=Status.PUBLISHED, by=by, reason=reason)
     posting.published_at, posting.expires_at = now, expires_at
     posting.save(update_fields=["status", "published_at", "expires_at", "updated_at"])
-    transaction.on_commit(lambda: enqueue(ALERTS_MATCH_POSTING_TASK, posting_id=posting.pk), robust=True)
+    enqueue_on_commit(ALERTS_MATCH_POSTING_TASK, posting_id=posting.pk)
     return posting
 
 

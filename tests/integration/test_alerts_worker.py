@@ -1,39 +1,28 @@
 """Job alerts end to end on real parts: a Celery worker process on Redis, PostgreSQL, and an aiosmtpd sink.
 
 Publish postings, run the instant and digest paths, read what the sink received; run the same batch again
-and receive nothing new; kill the worker with SIGKILL in the middle of a batch and still end with every
-email exactly once.
+and receive nothing new. A worker killed in the middle of a batch: tests/faults/test_worker_killed.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from alerts.models import Alert, AlertDelivery
-from alerts.services.ledger import alerts_match_posting
 from alerts.tasks import alerts_deliver_pending_task, alerts_deliver_task, alerts_match_due_task
-from jobboard.celery import app as celery_app
 from jobboard.mail import email_send
 from postings.services.workflow import posting_publish
 from tests.alerts.alerts_support import make_alert
 from tests.factories import PendingPostingFactory, PublishedPostingFactory
-from tests.integration.conftest import BASE_DIR, SmtpSink, _test_database_url
+from tests.integration.conftest import SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -145,117 +134,4 @@ def test_digests_are_matched_and_sent_by_the_worker_and_a_second_run_sends_nothi
     assert Counter(message["X-Envelope-To"] for message in smtp_sink.messages) == {
         "texas@example.com": 1, "nights@example.com": 1, "sentinel@example.com": 1
     }  # fmt: skip
-    assert set(AlertDelivery.objects.values_list("status", flat=True)) == {"sent"}
-
-
-# -- SIGKILL in the middle of a batch -----------------------------------------------------------------------
-
-
-class GatedSink(SmtpSink):
-    """Accepts messages until `stop_at`, then holds the next one open until released, and refuses it:
-    the worker dies while that message is in flight, before the server said yes."""
-
-    def __init__(self, stop_at: int) -> None:
-        super().__init__()
-        self.stop_at = stop_at
-        self.holding = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        if len(self.messages) == self.stop_at and not self.release.is_set():
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "451 Requested action aborted: try again"
-        return await super().handle_DATA(server, session, envelope)
-
-
-def start_worker(sink_port: int, *, concurrency: int) -> subprocess.Popen:
-    """A worker in a session of its own, so SIGKILL can take its whole process group at once."""
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jobboard.settings.dev",
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": django_settings.REDIS_URL,
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink_port}",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "prefork", "--concurrency",
-               str(concurrency), "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]  # fmt: skip
-    return subprocess.Popen(command, cwd=BASE_DIR, env=environment, start_new_session=True)
-
-
-def stop_worker(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def forget_unacknowledged() -> None:
-    """Start from a clean broker: no message left unacknowledged by an earlier run's killed worker."""
-    with celery_app.connection_for_write() as connection:
-        channel = connection.default_channel
-        channel.client.delete(channel.unacked_key, channel.unacked_index_key)
-
-
-def redeliver_unacknowledged() -> int:
-    """What Redis does for a task whose worker vanished once the visibility timeout (an hour) has passed:
-    put its message back on the queue. Done now so the test need not wait an hour."""
-    with celery_app.connection_for_write() as connection:
-        channel = connection.default_channel
-        tags = channel.client.hkeys(channel.unacked_key)
-        for tag in tags:
-            channel.qos.restore_by_tag(tag, leftmost=True)
-        return len(tags)
-
-
-@pytest.fixture
-def gated_sink():
-    sink = GatedSink(stop_at=12)
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
-        yield sink
-    finally:
-        sink.release.set()
-        controller.stop()
-
-
-def test_a_worker_killed_mid_batch_leaves_every_email_sent_exactly_once(gated_sink):
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    forget_unacknowledged()
-    alerts = [make_alert({"region": "US-TX"}, email=f"seeker{number:02}@example.com") for number in range(30)]
-    posting = PublishedPostingFactory(region="US-TX", published_at=timezone.now())
-    alerts_match_posting(posting_id=posting.pk, enqueue=False)
-    alerts_deliver_task.delay(alert_ids=[alert.pk for alert in alerts])  # one batch, one SMTP connection
-    worker = start_worker(gated_sink.port, concurrency=1)
-    replacement = None
-    try:
-        assert gated_sink.holding.wait(60), "the worker never reached the middle of the batch"
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-        gated_sink.release.set()
-
-        sent = AlertDelivery.objects.filter(status="sent").count()
-        assert sent == 12, "each message's row is committed right after the server accepted it"
-        assert AlertDelivery.objects.filter(status="pending").count() == 18
-
-        replacement = start_worker(gated_sink.port, concurrency=2)
-        assert redeliver_unacknowledged() == 1  # the killed batch comes back ...
-        alerts_deliver_pending_task.delay()  # ... while beat's sweep also hands out what is pending
-        gated_sink.wait_for(30, timeout=60)
-        time.sleep(2)  # anything extra would arrive now
-    finally:
-        celery_app.conf.task_always_eager = True
-        stop_worker(worker)
-        if replacement is not None:
-            stop_worker(replacement)
-
-    received = Counter(message["X-Envelope-To"] for message in gated_sink.messages)
-    assert received == {alert.email: 1 for alert in alerts}
     assert set(AlertDelivery.objects.values_list("status", flat=True)) == {"sent"}
