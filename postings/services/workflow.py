@@ -36,7 +36,10 @@ def _expiry(*, start, days: int | None) -> timezone.datetime:
 
 @transaction.atomic
 def posting_submit(*, posting: Posting, by) -> Posting:
-    """Send a draft to review; a trusted employer's posting goes live at once (both steps are recorded)."""
+    """Send a draft to review; a trusted employer's posting goes live at once (both steps are recorded).
+
+    A draft may have been saved half written: it is checked complete here, whichever button sent it."""
+    posting.require_complete()
     posting_transition(posting=posting, to=Status.PENDING, by=by)
     posting.save(update_fields=["status", "updated_at"])
     if posting.employer.trusted:
