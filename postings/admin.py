@@ -107,11 +107,11 @@ def revision_changes(revision: PostingRevision, posting: Posting) -> list[tuple[
     """What a pending edit changes: (field label, published value, edited value) for each changed field."""
     from .forms import PostingForm  # the labels the employer saw
 
-    labels = {name: field.label for name, field in PostingForm.base_fields.items()}
+    labels = {name: field.label for name, field in PostingForm.base_fields.items()}  # in the form's order
     edited = revision.apply_to(Posting(pk=posting.pk))
     rows = [
         (labels.get(name, name), _display(name, getattr(posting, name)), _display(name, getattr(edited, name)))
-        for name in revision.data
+        for name in sorted(revision.data, key=lambda name: list(labels).index(name) if name in labels else len(labels))
     ]
     if revision.requirements is not None:
         stored = [
