@@ -12,7 +12,7 @@ class EmployerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Employer
-        fields = "__all__"
+        fields = ["name", "slug", "type", "website", "description", "logo", "locations", "verified", "trusted"]
 
 
 class EmployerMemberInline(admin.TabularInline):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("employer/", include("employers.urls.dashboard")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("jobboard.pages")),
     path("healthz", views.healthz, name="healthz"),
     # Crawlers fetch these often and every page of them is a scan: a short cache keeps that cheap.
     path(

@@ -43,8 +43,10 @@ ACTION_SERVICES = {
 }
 
 
-@login_required
 def dashboard_home(request):
+    """ "For employers": what the board offers and how to start, to a visitor; their organisations, to a member."""
+    if not request.user.is_authenticated:
+        return render(request, "employers/landing.html")
     employers = list(Employer.objects.for_user(request.user).with_open_posting_count().order_by("name"))
     if len(employers) == 1:
         return redirect("dashboard:postings", slug=employers[0].slug)
