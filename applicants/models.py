@@ -36,6 +36,12 @@ class ApplicantProfile(models.Model):
     resume = models.FileField(storage=private_storage, max_length=255, blank=True)
     resume_name = models.CharField(max_length=100, blank=True)
     resume_uploaded_at = models.DateTimeField(null=True, blank=True)
+    # The applicant's choice: an email at each step of an application they can see, and when the job is filled.
+    # The employer's final decision (hired, not selected) is always emailed.
+    status_emails = models.BooleanField(
+        default=True,
+        help_text="Email me when an employer views my application or moves it on, and when the job is filled.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +160,13 @@ class Application(models.Model):
     )
     # The applicant is emailed, with the employer's editable message, when one of these is set.
     DECISIONS = frozenset({Status.HIRED, Status.NOT_SELECTED})
+    # The steps before a decision, each emailed to an applicant who chose status emails (with what it means).
+    STEPS = {
+        Status.VIEWED: "The employer has opened your application.",
+        Status.SHORTLISTED: "You are on the employer's shortlist.",
+        Status.INTERVIEWING: "The employer wants to interview you; expect them to contact you.",
+        Status.OFFERED: "The employer is making you an offer; expect them to contact you with the details.",
+    }
 
     posting = models.ForeignKey("postings.Posting", on_delete=models.CASCADE, related_name="applications")
     # Empty once the applicant deleted their account: the employer keeps an anonymous record.
@@ -170,6 +183,8 @@ class Application(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     # Set when the employer's team was emailed about it: the digest's ledger, so no one hears twice.
     employer_notified_at = models.DateTimeField(null=True, blank=True)
+    # Set when the applicant was told the job is filled: that email's ledger, so a retried task sends nothing more.
+    filled_notified_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()

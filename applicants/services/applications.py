@@ -159,6 +159,28 @@ def _status_record(*, application: Application, status: str, by, message: str = 
     application.save(update_fields=["status", "status_changed_at"])
 
 
+def _step_send(application: Application, status: str) -> None:
+    """Tell the applicant their application moved on, if they chose these emails (in the transaction: sent on
+    commit, so a change that rolls back sends nothing, and a status is reached once, so nothing is sent twice)."""
+    profile = application.profile
+    if profile is None or not profile.status_emails or not profile.user.email:
+        return
+    posting = application.posting
+    email_send(
+        to=[profile.user.email],
+        template="application_status",
+        context={
+            "name": profile.display_name,
+            "status": Application.Status(status).label,
+            "meaning": Application.STEPS[status],
+            "posting_title": posting.title,
+            "employer_name": posting.employer.name,
+            "tracking_url": _absolute(application.get_absolute_url()),
+            "profile_url": _absolute(reverse("applicants:profile-edit")),
+        },
+    )
+
+
 def application_mark_viewed(*, application: Application, by) -> bool:
     """The first time a team member opens a submitted application it becomes "viewed" (the applicant sees it)."""
     with transaction.atomic():
@@ -170,6 +192,7 @@ def application_mark_viewed(*, application: Application, by) -> bool:
                 application=application, from_status=Status.SUBMITTED, to_status=Status.VIEWED, by=by
             )
             application.status = Status.VIEWED
+            _step_send(application, Status.VIEWED)
     return bool(updated)
 
 
@@ -194,6 +217,8 @@ def application_status_change(*, application: Application, status: str, by) -> A
     message = ""
     if status in Application.DECISIONS and application.profile_id:
         message = _decision_send(application=application, kind=status)
+    elif status in Application.STEPS:
+        _step_send(application, status)
     _status_record(application=application, status=status, by=by, message=message)
     return application
 
@@ -232,6 +257,37 @@ def applications_not_selected(*, applications: Iterable[Application], by) -> int
             continue  # it became final meanwhile (another team member); nothing to do
         changed += 1
     return changed
+
+
+def applications_posting_filled(*, posting_id: int) -> int:
+    """Tell each applicant still waiting on a job that it is filled (those who chose status emails).
+
+    Idempotent: the rows are stamped `filled_notified_at` in the transaction that queues the emails, under row
+    locks, so a retry or a second task finds nothing left. Returns the number of emails queued.
+    """
+    with transaction.atomic():
+        waiting = list(
+            Application.objects.select_for_update(of=("self",))
+            .filter(posting_id=posting_id, filled_notified_at__isnull=True)
+            .exclude(status__in=Application.FINAL)
+            .select_related("posting__employer", "profile__user")
+        )
+        Application.objects.filter(pk__in=[a.pk for a in waiting]).update(filled_notified_at=timezone.now())
+        told = [a for a in waiting if a.profile_id and a.profile.status_emails and a.profile.user.email]
+        for application in told:
+            posting = application.posting
+            email_send(
+                to=[application.profile.user.email],
+                template="application_position_filled",
+                context={
+                    "name": application.profile.display_name,
+                    "posting_title": posting.title,
+                    "employer_name": posting.employer.name,
+                    "search_url": _absolute(reverse("postings:list") + f"?setting={posting.setting}"),
+                    "profile_url": _absolute(reverse("applicants:profile-edit")),
+                },
+            )
+    return len(told)
 
 
 @transaction.atomic

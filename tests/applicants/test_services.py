@@ -246,8 +246,10 @@ def test_viewing_marks_a_submitted_application_viewed_once(posting, member):
 
 
 @pytest.mark.parametrize("status", [Status.SHORTLISTED, Status.INTERVIEWING, Status.OFFERED])
-def test_pipeline_steps_do_not_email_the_applicant(posting, member, status, django_capture_on_commit_callbacks):
-    application = ApplicationFactory(posting=posting)
+def test_pipeline_steps_do_not_email_an_applicant_who_chose_no_status_emails(
+    posting, member, status, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(posting=posting, profile__status_emails=False)
 
     with django_capture_on_commit_callbacks(execute=True):
         application_status_change(application=application, status=status, by=member)
