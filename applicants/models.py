@@ -232,10 +232,17 @@ class ApplicationEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The message emailed to the applicant with this change, if any: theirs to see and to export.
     message = models.TextField(blank=True)
+    # A decision made in bulk is emailed only after a short undo window: when it goes out (empty once sent).
+    email_due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["email_due_at"], condition=Q(email_due_at__isnull=False), name="application_event_email_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status or 'new'} → {self.to_status}"

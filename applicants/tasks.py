@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .services.applications import (
+    application_decisions_send_due,
     applications_notify_pending,
     applications_posting_filled,
     employer_applications_notify,
@@ -19,6 +20,11 @@ def applications_notify_employer_task(*, employer_id: int) -> int:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def applications_posting_filled_task(*, posting_id: int) -> int:
     return applications_posting_filled(posting_id=posting_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def application_decisions_send_due_task() -> int:
+    return application_decisions_send_due()
 
 
 @shared_task(acks_late=True)

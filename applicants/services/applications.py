@@ -246,17 +246,75 @@ def _decision_send(*, application: Application, kind: str) -> str:
 
 
 def applications_not_selected(*, applications: Iterable[Application], by) -> int:
-    """Bulk "not selected": each one its own change (and email); final ones are skipped, not failed."""
-    changed = 0
-    for application in applications:
-        if application.is_final:
-            continue
-        try:
-            application_status_change(application=application, status=Status.NOT_SELECTED, by=by)
-        except ApplicationError:
-            continue  # it became final meanwhile (another team member); nothing to do
-        changed += 1
+    """Bulk "not selected": each one its own change; final ones are skipped, not failed. The emails wait
+    DECISION_UNDO_SECONDS (`applications_not_selected_undo` takes the decisions back meanwhile), then go out."""
+    due = timezone.now() + timedelta(seconds=settings.DECISION_UNDO_SECONDS)
+    changed = sum(_application_not_selected_later(application=a, by=by, due=due) for a in applications)
+    if changed:
+        from applicants.tasks import application_decisions_send_due_task
+
+        transaction.on_commit(
+            lambda: application_decisions_send_due_task.apply_async(countdown=settings.DECISION_UNDO_SECONDS + 1)
+        )
     return changed
+
+
+@transaction.atomic
+def _application_not_selected_later(*, application: Application, by, due: datetime) -> bool:
+    application = _locked(application)
+    if application.is_final:  # it became final meanwhile (another team member); nothing to do
+        return False
+    ApplicationEvent.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=Status.NOT_SELECTED,
+        by=by,
+        email_due_at=due if application.profile_id else None,
+    )
+    application.status, application.status_changed_at = Status.NOT_SELECTED, timezone.now()
+    application.save(update_fields=["status", "status_changed_at"])
+    return True
+
+
+@transaction.atomic
+def applications_not_selected_undo(*, applications: Iterable[Application], by) -> int:
+    """Take back bulk "not selected" decisions whose email has not gone out: each application returns to the
+    status it had, and the decision leaves its history, as if it had never been made (no one was told)."""
+    undone = 0
+    for application in applications:
+        application = _locked(application)
+        event = (
+            ApplicationEvent.objects.select_for_update()
+            .filter(application=application, to_status=Status.NOT_SELECTED, email_due_at__isnull=False)
+            .last()
+        )
+        if event is None or application.status != Status.NOT_SELECTED:
+            continue
+        application.status, application.status_changed_at = event.from_status, timezone.now()
+        application.save(update_fields=["status", "status_changed_at"])
+        event.delete()
+        undone += 1
+    return undone
+
+
+def application_decisions_send_due(*, now: datetime | None = None) -> int:
+    """Email the decisions whose undo window is over. Idempotent: each event is locked, emailed and cleared in one
+    transaction (sent on commit); one taken by an undo meanwhile is skipped, not waited for."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            ApplicationEvent.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(email_due_at__lte=now)
+            .select_related("application__posting__employer", "application__profile__user")
+            .order_by("email_due_at", "id")
+        )
+        for event in due:
+            application = event.application
+            if application.profile_id and application.status == Status.NOT_SELECTED:
+                event.message = _decision_send(application=application, kind=Status.NOT_SELECTED)
+            event.email_due_at = None
+            event.save(update_fields=["message", "email_due_at"])
+    return len(due)
 
 
 def applications_posting_filled(*, posting_id: int) -> int:

@@ -81,11 +81,12 @@ def dashboard_urls(employer, posting, member, invitation, application):
         ("get", reverse("dashboard:review-application-resume", args=[slug, application.pk])),
         ("get", reverse("dashboard:review-messages", args=[slug])),
         ("post", reverse("dashboard:review-messages", args=[slug])),
+        ("post", reverse("dashboard:review-posting-bulk-undo", args=[slug, pk])),
     ]
     return urls
 
 
-URL_COUNT = 32
+URL_COUNT = 33
 
 
 @pytest.fixture
