@@ -251,6 +251,19 @@ class PostingForm(forms.ModelForm):
             self.add_error("pay_max", "The top of the range must not be below the bottom.")
 
 
+def _choice_field(criterion) -> forms.Field:
+    label = criterion.posting_label or criterion.label
+    if criterion.many:
+        return forms.MultipleChoiceField(label=label, choices=criterion.choices.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple, error_messages=CHOOSE)  # fmt: skip
+    return forms.ChoiceField(label=label, choices=criterion.choices.choices, error_messages=CHOOSE)
+
+
+_UNPLACED_FIELDS = {criterion.column: _choice_field(criterion) for criterion in _UNPLACED}
+PostingForm.base_fields.update(_UNPLACED_FIELDS)
+PostingForm.declared_fields.update(_UNPLACED_FIELDS)  # so that a subclass's fields are these too
+
+
 class PostingDraftForm(PostingForm):
     """ "Save draft": keeps whatever is typed, so a half-written ad can be parked. Nothing is required; only what
     cannot be stored at all (a word in a pay box, a region of another country, a range upside down) is refused.
@@ -277,17 +290,6 @@ class PostingDraftForm(PostingForm):
     def _post_clean(self):
         # The model's own clean() asks for a complete posting; a draft need not be one yet.
         self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
-
-
-def _choice_field(criterion) -> forms.Field:
-    label = criterion.posting_label or criterion.label
-    if criterion.many:
-        return forms.MultipleChoiceField(label=label, choices=criterion.choices.choices, required=False,
-                                         widget=forms.CheckboxSelectMultiple, error_messages=CHOOSE)  # fmt: skip
-    return forms.ChoiceField(label=label, choices=criterion.choices.choices, error_messages=CHOOSE)
-
-
-PostingForm.base_fields.update({criterion.column: _choice_field(criterion) for criterion in _UNPLACED})
 
 
 class RequirementForm(forms.Form):
