@@ -2,6 +2,7 @@
 half-written draft; the job stays up with its old pay while a moderator reads what changed on the posting's
 admin page, opens it as the public will see it, and approves it with a button."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.cache import cache
 
 from employers.models import EmployerMember
 from postings.models import Posting
-from tests.e2e.support import PASSWORD, shot
+from tests.e2e.support import PASSWORD, shot, watch_csp_violations
 from tests.factories import (
     EmployerFactory,
     EmployerMemberFactory,
@@ -78,12 +79,19 @@ def test_an_edit_stays_pending_while_the_live_job_stays_up_until_a_moderator_app
     assert "$27.00" in page.locator("main").inner_text()
 
     # The moderator: the queue, then the posting's page with what changed and the buttons.
-    moderator = ModeratorFactory(username=f"moderator{width}", password=PASSWORD)
+    from allauth.account.models import EmailAddress
+
+    moderator = ModeratorFactory(
+        username=f"moderator{width}", email=f"moderator{width}@rxtech.example", password=PASSWORD
+    )
+    EmailAddress.objects.create(user=moderator, email=moderator.email, verified=True, primary=True)
     admin = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    admin.goto(url + "/admin/login/")
-    admin.get_by_label("Username").fill(moderator.username)
+    admin_violations = watch_csp_violations(admin)
+    admin.goto(url + "/admin/")
+    admin.get_by_label("Email").fill(moderator.email)
     admin.get_by_label("Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Log in").click()
+    admin.get_by_role("button", name="Sign in").click()
+    admin.wait_for_url(re.compile(r"/admin/$"))
     assert "1 posting to review" in admin.locator("#moderation-counts").inner_text()
     admin.get_by_role("link", name="1 posting to review").click()
     admin.get_by_role("link", name="IV Room Technician").click()
@@ -103,6 +111,7 @@ def test_an_edit_stays_pending_while_the_live_job_stays_up_until_a_moderator_app
     admin.get_by_role("button", name="Approve the edit").click()
     assert "approved" in admin.locator(".messagelist").inner_text()
     admin.context.close()
+    assert admin_violations == []
 
     cache.clear()  # the anonymous page cache
     page.goto(url + posting.get_absolute_url())
