@@ -81,8 +81,14 @@ class ProfileForm(CleanTextForm, forms.ModelForm):
             "years_experience",
             "desired_settings",
             "desired_shifts",
+            "status_emails",
         ]
-        labels = {"full_name": "Your name", "headline": "Headline", "city": "City"}
+        labels = {
+            "full_name": "Your name",
+            "headline": "Headline",
+            "city": "City",
+            "status_emails": "Email me about my applications",
+        }
         help_texts = {"full_name": "Employers see it when you apply.", "headline": "One line employers see first."}
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
 

@@ -77,6 +77,10 @@ class ApplicationQuerySet(models.QuerySet):
     def with_status(self, *statuses: str) -> ApplicationQuerySet:
         return self.filter(status__in=statuses)
 
+    def decision_email_pending(self) -> ApplicationQuerySet:
+        """Applications decided in bulk whose email still waits out its undo window: they can be undone."""
+        return self.filter(events__email_due_at__isnull=False).distinct()
+
     def not_final(self) -> ApplicationQuerySet:
         from .models import Application
 

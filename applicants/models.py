@@ -36,6 +36,12 @@ class ApplicantProfile(models.Model):
     resume = models.FileField(storage=private_storage, max_length=255, blank=True)
     resume_name = models.CharField(max_length=100, blank=True)
     resume_uploaded_at = models.DateTimeField(null=True, blank=True)
+    # The applicant's choice: an email at each step of an application they can see, and when the job is filled.
+    # The employer's final decision (hired, not selected) is always emailed.
+    status_emails = models.BooleanField(
+        default=True,
+        help_text="Email me when an employer views my application or moves it on, and when the job is filled.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +160,13 @@ class Application(models.Model):
     )
     # The applicant is emailed, with the employer's editable message, when one of these is set.
     DECISIONS = frozenset({Status.HIRED, Status.NOT_SELECTED})
+    # The steps before a decision, each emailed to an applicant who chose status emails (with what it means).
+    STEPS = {
+        Status.VIEWED: "The employer has opened your application.",
+        Status.SHORTLISTED: "You are on the employer's shortlist.",
+        Status.INTERVIEWING: "The employer wants to interview you; expect them to contact you.",
+        Status.OFFERED: "The employer is making you an offer; expect them to contact you with the details.",
+    }
 
     posting = models.ForeignKey("postings.Posting", on_delete=models.CASCADE, related_name="applications")
     # Empty once the applicant deleted their account: the employer keeps an anonymous record.
@@ -170,6 +183,8 @@ class Application(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     # Set when the employer's team was emailed about it: the digest's ledger, so no one hears twice.
     employer_notified_at = models.DateTimeField(null=True, blank=True)
+    # Set when the applicant was told the job is filled: that email's ledger, so a retried task sends nothing more.
+    filled_notified_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
@@ -217,10 +232,17 @@ class ApplicationEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The message emailed to the applicant with this change, if any: theirs to see and to export.
     message = models.TextField(blank=True)
+    # A decision made in bulk is emailed only after a short undo window: when it goes out (empty once sent).
+    email_due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["email_due_at"], condition=Q(email_due_at__isnull=False), name="application_event_email_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status or 'new'} → {self.to_status}"

@@ -1,6 +1,19 @@
+from django import forms
 from django.contrib import admin
 
+from jobboard.fields import LinesField
+
 from .models import Employer, EmployerMember
+
+
+class EmployerAdminForm(forms.ModelForm):
+    # One location per line, as on the employer's own form: the admin's default splits at commas, which turned
+    # "Houston, TX" and "Pasadena, TX" into four locations on each save.
+    locations = LinesField(required=False, max_lines=30, noun="locations", help_text="One per line, e.g. Houston, TX")
+
+    class Meta:
+        model = Employer
+        fields = ["name", "slug", "type", "website", "description", "logo", "locations", "verified", "trusted"]
 
 
 class EmployerMemberInline(admin.TabularInline):
@@ -11,6 +24,7 @@ class EmployerMemberInline(admin.TabularInline):
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
+    form = EmployerAdminForm
     list_display = ["name", "type", "verified", "trusted", "created_at"]
     list_filter = ["type", "verified", "trusted"]
     list_editable = ["verified", "trusted"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import URLValidator
 
+from jobboard.fields import LinesField
 from jobboard.forms import CleanTextForm
 from postings.models import Posting
 
@@ -14,25 +15,6 @@ LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 25_000_000  # far above any logo, far below a decompression bomb
 MAX_LOCATIONS = 30
 CHOOSE = {"invalid_choice": "Choose one of the listed options."}
-
-
-class LinesField(forms.CharField):
-    """One entry per line, blank lines dropped: the employer's locations."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value)
-        return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
-
-    def validate(self, value):
-        if len(value) > MAX_LOCATIONS:
-            raise forms.ValidationError(f"List at most {MAX_LOCATIONS} locations.")
-        if any(len(line) > 100 for line in value):
-            raise forms.ValidationError("Keep each location under 100 characters.")
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list | tuple) else value
 
 
 class EmployerForm(CleanTextForm, forms.ModelForm):
@@ -58,7 +40,13 @@ class EmployerForm(CleanTextForm, forms.ModelForm):
         help_text="PNG or JPEG up to 2 MB; we resize it to fit 400 by 400 pixels.",
         error_messages={"invalid_image": "This file is not an image we can read: upload a PNG or JPEG."},
     )
-    locations = LinesField(label="Locations", required=False, help_text="Where you hire, one per line, e.g. Austin, TX")
+    locations = LinesField(
+        label="Locations",
+        required=False,
+        max_lines=MAX_LOCATIONS,
+        noun="locations",
+        help_text="Where you hire, one per line, e.g. Austin, TX",
+    )
 
     class Meta:
         model = Employer

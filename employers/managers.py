@@ -19,6 +19,10 @@ class EmployerQuerySet(models.QuerySet):
         counts = postings.filter(employer=OuterRef("pk")).order_by().values("employer").annotate(n=Count("pk"))
         return self.annotate(open_posting_count=Coalesce(Subquery(counts.values("n")), 0))
 
+    def hiring(self) -> EmployerQuerySet:
+        """Employers with at least one open posting, each with `open_posting_count`."""
+        return self.with_open_posting_count().filter(open_posting_count__gt=0)
+
 
 class EmployerMemberQuerySet(models.QuerySet):
     def owners(self) -> EmployerMemberQuerySet:

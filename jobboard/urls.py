@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/login/", views.admin_login, name="admin-login"),  # before the admin's own (views.admin_login)
     path("admin/", admin.site.urls),
+    path("", include("jobboard.pages")),
     path("healthz", views.healthz, name="healthz"),
     # Crawlers fetch these often and every page of them is a scan: a short cache keeps that cheap.
     path(

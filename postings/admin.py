@@ -2,9 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from jobboard.forms import CleanTextForm
 
@@ -16,9 +19,18 @@ from .models import (
     PendingPosting,
     Posting,
     PostingEvent,
+    PostingRevision,
     Report,
 )
-from .services.moderation import MODERATE_PERMISSION, posting_approve, posting_reject, posting_request_changes
+from .services.moderation import (
+    MODERATE_PERMISSION,
+    posting_approve,
+    posting_preview_url,
+    posting_reject,
+    posting_request_changes,
+    posting_revision_approve,
+    posting_revision_reject,
+)
 from .services.reports import report_close_posting, report_dismiss
 from .services.workflow import posting_close
 
@@ -66,8 +78,128 @@ class PostingEventInline(admin.TabularInline):
         return False
 
 
+def _display(name: str, value) -> str:
+    """A field's value as the moderator reads it: choice labels, lists joined, empty as a dash."""
+    field = Posting._meta.get_field(name)
+    choices = dict(getattr(field, "base_field", field).flatchoices)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(choices.get(item, item)) for item in value) or "(empty)"
+    if value in (None, ""):
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(choices.get(value, value))
+
+
+def _requirements_display(rows) -> str:
+    """Requirements as "PTCB CPhT or NHA ExCPT (required)", from stored rows or a revision's JSON."""
+    if rows is None:
+        return "(empty)"
+    type_ids = {type_id for _, _, options in rows for type_id, _ in options}
+    names = dict(CredentialType.objects.filter(pk__in=type_ids).values_list("pk", "name"))
+    levels = dict(CredentialRequirement.Level.choices)
+    lines = []
+    for level, days, options in rows:
+        either = " or ".join(f"{names.get(t, t)}{f' ({j})' if j else ''}" for t, j in options)
+        lines.append(f"{either} ({levels.get(level, level).lower()}{f', within {days} days' if days else ''})")
+    return "; ".join(lines) or "none"
+
+
+def revision_changes(revision: PostingRevision, posting: Posting) -> list[tuple[str, str, str]]:
+    """What a pending edit changes: (field label, published value, edited value) for each changed field."""
+    from .forms import PostingForm  # the labels the employer saw
+
+    labels = {name: field.label for name, field in PostingForm.base_fields.items()}  # in the form's order
+    edited = revision.apply_to(Posting(pk=posting.pk))
+    rows = [
+        (labels.get(name, name), _display(name, getattr(posting, name)), _display(name, getattr(edited, name)))
+        for name in sorted(revision.data, key=lambda name: list(labels).index(name) if name in labels else len(labels))
+    ]
+    if revision.requirements is not None:
+        stored = [
+            [r.level, r.within_days, [[o.credential_type_id, o.jurisdiction] for o in r.options.all()]]
+            for r in posting.requirements.prefetch_related("options")
+        ]
+        rows.append(("Credentials", _requirements_display(stored), _requirements_display(revision.requirements)))
+    return rows
+
+
+def _pending_revision(posting: Posting) -> PostingRevision | None:
+    return posting.revisions.filter(status=PostingRevision.Status.PENDING).first()
+
+
+# A queued posting waits either for its first approval or, live already, for an edit to be approved: each decision
+# goes to the service for what is waiting. An edit refused or sent back alike stays unpublished and the live version
+# stays up; the employer reads why.
+def moderation_approve(*, posting: Posting, by) -> None:
+    if (revision := _pending_revision(posting)) is not None:
+        posting_revision_approve(revision=revision, by=by)
+    else:
+        posting_approve(posting=posting, by=by)
+
+
+def moderation_reject(*, posting: Posting, by, reason: str) -> None:
+    if (revision := _pending_revision(posting)) is not None:
+        posting_revision_reject(revision=revision, by=by, reason=reason)
+    else:
+        posting_reject(posting=posting, by=by, reason=reason)
+
+
+def moderation_request_changes(*, posting: Posting, by, comment: str) -> None:
+    if (revision := _pending_revision(posting)) is not None:
+        posting_revision_reject(revision=revision, by=by, reason=comment)
+    else:
+        posting_request_changes(posting=posting, by=by, comment=comment)
+
+
+DECISIONS = {
+    "approve": (moderation_approve, None, "approved and published"),
+    "reject": (moderation_reject, "reason", "rejected; the employer is emailed the reason"),
+    "request_changes": (moderation_request_changes, "comment", "sent back to the employer for changes"),
+}
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject"), ("request_changes", "Request changes")]
+    )
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class ModerationMixin:
+    """Approve, reject or request changes from a posting's own admin page, beside the posting as the public
+    will see it (a signed preview) and, for an edit of a live posting, what the edit changes."""
+
+    change_form_template = "admin/postings/moderation_change_form.html"
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def view_on_site(self, posting):
+        # A posting without a public page yet (pending, draft...) would be a 404 there: the signed preview instead.
+        if posting.status == Posting.Status.PUBLISHED:
+            return posting.get_absolute_url()
+        return posting_preview_url(posting=posting)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        posting = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if posting is not None:
+            revision = _pending_revision(posting)
+            extra_context["moderation"] = {
+                "posting": posting,
+                "revision": revision,
+                "changes": revision_changes(revision, posting) if revision else [],
+                "preview_url": posting_preview_url(posting=posting, revision=revision),
+                "can_moderate": self.has_moderate_permission(request)
+                and (revision is not None or posting.status == Posting.Status.PENDING),
+                "form_url": reverse("admin:postings_posting_moderate", args=[posting.pk]),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Posting)
-class PostingAdmin(admin.ModelAdmin):
+class PostingAdmin(ModerationMixin, admin.ModelAdmin):
     list_display = ["title", "employer", "status", "setting", "region", "city", "published_at", "expires_at"]
     list_filter = ["status", "setting", "arrangement", "country", "employer__verified", "employer__trusted"]
     list_select_related = ["employer"]
@@ -119,8 +251,31 @@ class PostingAdmin(admin.ModelAdmin):
         ("Life cycle", {"fields": ["status", "published_at", "expires_at", "created_by", "created_at", "updated_at"]}),
     ]
 
-    def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm(MODERATE_PERMISSION)
+    def get_urls(self):
+        moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
+        return [path("<int:pk>/moderate/", moderate, name="postings_posting_moderate"), *super().get_urls()]
+
+    def moderate_view(self, request, pk):
+        """The buttons of the moderation panel: one service call, then back to the queue (or to the page, to say
+        what was missing)."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        posting = get_object_or_404(Posting.objects.select_related("employer", "created_by"), pk=pk)
+        form = ModerationForm(request.POST)
+        back = reverse("admin:postings_posting_change", args=[pk])
+        if not form.is_valid():
+            self.message_user(request, "Choose approve, reject or request changes.", messages.ERROR)
+            return redirect(back)
+        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        service, keyword, done = DECISIONS[decision]
+        try:
+            service(posting=posting, by=request.user, **({keyword: reason} if keyword else {}))
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, f"{posting}: {text}", messages.ERROR)
+            return redirect(back)
+        self.message_user(request, f"{posting}: {done}.", messages.SUCCESS)
+        return redirect("admin:postings_pendingposting_changelist")
 
     @admin.action(description="Approve and publish selected postings", permissions=["moderate"])
     def approve(self, request, queryset):
@@ -158,7 +313,7 @@ def _with_reason(model_admin, request, queryset, *, service, title: str, done: s
     """An intermediate page asking for the reason, as Django's own delete confirmation does."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
-        keyword = "comment" if service is posting_request_changes else "reason"
+        keyword = "comment" if service in (posting_request_changes, moderation_request_changes) else "reason"
         _run(model_admin, request, queryset, service, done, **{keyword: form.cleaned_data["reason"]})
         return None
     context = {
@@ -191,10 +346,10 @@ class PendingEmployerFilter(admin.SimpleListFilter):
 
 
 @admin.register(PendingPosting)
-class PendingPostingAdmin(admin.ModelAdmin):
+class PendingPostingAdmin(ModerationMixin, admin.ModelAdmin):
     """The moderation queue: pending postings, the longest-waiting first."""
 
-    list_display = ["title", "employer_link", "verified", "setting", "region", "pay", "waiting_since"]
+    list_display = ["title", "kind", "employer_link", "verified", "setting", "region", "pay", "waiting"]
     list_filter = [PendingEmployerFilter, "employer__verified", "employer__trusted", "setting", "region"]
     list_select_related = ["employer"]
     search_fields = ["title", "employer__name", "reference", "city"]
@@ -206,6 +361,10 @@ class PendingPostingAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).pending_review()
 
+    def get_ordering(self, request):
+        # The model's own order is the newest published first; the queue is the longest-waiting first.
+        return [F("waiting_since").asc(), F("id").asc()]
+
     def has_add_permission(self, request):
         return False
 
@@ -215,8 +374,9 @@ class PendingPostingAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_moderate_permission(self, request) -> bool:
-        return request.user.has_perm(MODERATE_PERMISSION)
+    @admin.display(description="Waiting for")
+    def kind(self, posting):
+        return "An edit of a live posting" if posting.pending_revision_id else "First approval"
 
     @admin.display(description="Employer", ordering="employer__name")
     def employer_link(self, posting):
@@ -231,13 +391,13 @@ class PendingPostingAdmin(admin.ModelAdmin):
     def pay(self, posting):
         return f"{posting.pay_min:,.2f}\u2013{posting.pay_max:,.2f} {posting.pay_currency}/{posting.pay_period}"
 
-    @admin.display(description="Waiting since", ordering="updated_at")
-    def waiting_since(self, posting):
-        return posting.updated_at
+    @admin.display(description="Waiting since", ordering="waiting_since")
+    def waiting(self, posting):
+        return posting.waiting_since
 
     @admin.action(description="Approve and publish", permissions=["moderate"])
     def approve(self, request, queryset):
-        _run(self, request, queryset, posting_approve, "approved and published")
+        _run(self, request, queryset, moderation_approve, "approved and published")
 
     @admin.action(description="Reject with a reason…", permissions=["moderate"])
     def reject(self, request, queryset):
@@ -245,7 +405,7 @@ class PendingPostingAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            service=posting_reject,
+            service=moderation_reject,
             title="Reject postings",
             done="rejected",
             action="reject",
@@ -257,7 +417,7 @@ class PendingPostingAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            service=posting_request_changes,
+            service=moderation_request_changes,
             title="Request changes",
             done="sent back for changes",
             action="request_changes",

@@ -261,7 +261,37 @@ def _choice_field(criterion) -> forms.Field:
     return forms.ChoiceField(label=label, choices=criterion.choices.choices, error_messages=CHOOSE)
 
 
-PostingForm.base_fields.update({criterion.column: _choice_field(criterion) for criterion in _UNPLACED})
+_UNPLACED_FIELDS = {criterion.column: _choice_field(criterion) for criterion in _UNPLACED}
+PostingForm.base_fields.update(_UNPLACED_FIELDS)
+PostingForm.declared_fields.update(_UNPLACED_FIELDS)  # so that a subclass's fields are these too
+
+
+class PostingDraftForm(PostingForm):
+    """ "Save draft": keeps whatever is typed, so a half-written ad can be parked. Nothing is required; only what
+    cannot be stored at all (a word in a pay box, a region of another country, a range upside down) is refused.
+    Submission checks that the posting is complete (`Posting.require_complete`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self):
+        data = self.cleaned_data
+        country, region = data.get("country"), data.get("region")
+        if region and not country:
+            data["country"] = region_country(region)
+        elif country and region and region_country(region) != country:
+            self.add_error("region", "Choose a state or province of the country above.")
+        low, high = data.get("pay_min"), data.get("pay_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("pay_max", "The top of the range must not be below the bottom.")
+        data["postal_code"] = data.get("postal_code") or ""
+        return data
+
+    def _post_clean(self):
+        # The model's own clean() asks for a complete posting; a draft need not be one yet.
+        self.instance = forms.models.construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
 
 class RequirementForm(CleanTextForm, forms.Form):
@@ -369,11 +399,23 @@ RequirementFormSet = forms.formset_factory(
 REQUIREMENTS_PREFIX = "credentials"
 
 
-def requirement_formset(*, data=None, posting: Posting | None = None) -> BaseRequirementFormSet:
-    """The formset bound to a POST, or prefilled from a posting's requirements (plus empty rows to add more)."""
+def requirement_formset(*, data=None, posting: Posting | None = None, revision=None) -> BaseRequirementFormSet:
+    """The formset bound to a POST, or prefilled from a posting's requirements, or from those of its pending edit
+    (plus empty rows to add more)."""
     region = (data.get("region") if data is not None else None) or (posting.region if posting else "")
     initial = None
-    if data is None and posting is not None and posting.pk:
+    if data is None and revision is not None and revision.requirements is not None:
+        types = CredentialType.objects.in_bulk({t for _, _, options in revision.requirements for t, _ in options})
+        initial = [
+            {
+                "level": level,
+                "within_days": days,
+                "credential_types": [types[t] for t, _ in options if t in types],
+                "jurisdiction": next((j for _, j in options if j), ""),
+            }
+            for level, days, options in revision.requirements
+        ]
+    elif data is None and posting is not None and posting.pk:
         initial = [
             {
                 "level": requirement.level,

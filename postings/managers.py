@@ -4,9 +4,10 @@ import math
 import re
 from datetime import timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt, Substr
 from django.utils import timezone
@@ -66,7 +67,28 @@ class PostingQuerySet(models.QuerySet):
         )
 
     def pending_review(self) -> PostingQuerySet:
-        return self.filter(status=self.model.Status.PENDING).order_by("updated_at", "id")
+        """The moderation queue: postings waiting for their first approval and live postings with an edit waiting
+        (`waiting_since`, `pending_revision_id`), the longest-waiting first."""
+        from .models import PostingRevision
+
+        edits = PostingRevision.objects.filter(status=PostingRevision.Status.PENDING)
+        edit = edits.filter(posting=OuterRef("pk"))
+        # id = ANY(ARRAY(subquery)): the subquery runs once, and both arms of the OR use an index.
+        edited = models.Func(
+            F("id"),
+            ArraySubquery(edits.values("posting_id")),
+            arg_joiner=" = ANY(",
+            template="%(expressions)s)",
+            output_field=models.BooleanField(),
+        )
+        return (
+            self.filter(Q(status=self.model.Status.PENDING) | Q(edited))
+            .annotate(
+                pending_revision_id=Subquery(edit.values("id")[:1]),
+                waiting_since=Coalesce(Subquery(edit.values("created_at")[:1]), F("updated_at")),
+            )
+            .order_by("waiting_since", "id")
+        )
 
     def past_expiry(self) -> PostingQuerySet:
         return self.filter(status=self.model.Status.PUBLISHED, expires_at__lte=timezone.now())

@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -176,7 +177,7 @@ class Posting(models.Model):
         Status.DRAFT: frozenset({Status.PENDING, Status.CLOSED}),
         Status.PENDING: frozenset({Status.PUBLISHED, Status.REJECTED, Status.DRAFT, Status.CLOSED}),
         Status.REJECTED: frozenset({Status.DRAFT, Status.PENDING, Status.CLOSED}),
-        Status.PUBLISHED: frozenset({Status.PENDING, Status.EXPIRED, Status.FILLED, Status.CLOSED}),
+        Status.PUBLISHED: frozenset({Status.EXPIRED, Status.FILLED, Status.CLOSED}),
         Status.EXPIRED: frozenset({Status.PUBLISHED, Status.FILLED, Status.CLOSED}),
         Status.FILLED: frozenset(),
         Status.CLOSED: frozenset(),
@@ -217,8 +218,9 @@ class Posting(models.Model):
     longitude = models.FloatField(null=True, blank=True)
 
     # The pay
-    pay_min = models.DecimalField(max_digits=10, decimal_places=2)
-    pay_max = models.DecimalField(max_digits=10, decimal_places=2)
+    # Empty only in a draft: a draft keeps whatever was typed, and submission checks it is complete.
+    pay_min = models.DecimalField(max_digits=10, decimal_places=2, null=True)
+    pay_max = models.DecimalField(max_digits=10, decimal_places=2, null=True)
     pay_period = models.CharField(max_length=4, choices=PayPeriod.choices, default=PayPeriod.HOUR)
     pay_currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     # Kept by the database so hourly and yearly pay compare fairly in filters and sorts.
@@ -302,14 +304,24 @@ class Posting(models.Model):
                 name="posting_published_has_dates",
             ),
             models.CheckConstraint(
-                condition=~Q(apply_method="url") | ~Q(apply_url=""), name="posting_url_apply_has_url"
+                condition=Q(status="draft") | ~Q(apply_method="url") | ~Q(apply_url=""),
+                name="posting_url_apply_has_url",
             ),
             models.CheckConstraint(
-                condition=~Q(apply_method="email") | ~Q(apply_email=""), name="posting_email_apply_has_email"
+                condition=Q(status="draft") | ~Q(apply_method="email") | ~Q(apply_email=""),
+                name="posting_email_apply_has_email",
             ),
-            models.CheckConstraint(condition=~Q(employment_types=[]), name="posting_has_employment_type"),
+            # A draft may be half written (no type, no place, no pay yet); anything submitted is complete.
             models.CheckConstraint(
-                condition=Q(region__startswith=models.functions.Concat(F("country"), models.Value("-"))),
+                condition=Q(status="draft") | ~Q(employment_types=[]), name="posting_has_employment_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(pay_min__isnull=False, pay_max__isnull=False),
+                name="posting_has_pay",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", region="")
+                | Q(region__startswith=models.functions.Concat(F("country"), models.Value("-"))),
                 name="posting_region_in_country",
             ),
             models.CheckConstraint(
@@ -385,6 +397,32 @@ class Posting(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # What a posting needs before it goes to review: a draft may lack any of it.
+    REQUIRED_TO_SUBMIT = {
+        "title": "a job title",
+        "description": "a description",
+        "setting": "a practice setting",
+        "employment_types": "an employment type",
+        "country": "a country",
+        "region": "a state or province",
+        "pay_min": "the bottom of the pay range",
+        "pay_max": "the top of the pay range",
+    }
+
+    # The title a draft saved without one shows in the dashboard (a link needs words); not a title to submit.
+    UNTITLED = "Untitled draft"
+
+    def require_complete(self) -> None:
+        """Raise ValidationError naming what a draft still lacks, or what does not add up, before it is submitted."""
+        missing = [what for field, what in self.REQUIRED_TO_SUBMIT.items() if getattr(self, field) in (None, "", [])]
+        if self.title == self.UNTITLED:
+            missing.insert(0, "a job title")
+        if not self.city and self.arrangement != Arrangement.REMOTE:
+            missing.append("a city (remote jobs may leave it empty)")
+        if missing:
+            raise ValidationError(f"Before it is submitted, this posting needs {', '.join(missing)}.")
+        self.clean()
+
     # -- Status helpers used by services -------------------------------------------------------
 
     def can_transition_to(self, status: str) -> bool:
@@ -426,6 +464,54 @@ class Posting(models.Model):
 
     def get_duties_display(self) -> list[str]:
         return [Duty(value).label for value in self.duties]
+
+
+class PostingRevision(models.Model):
+    """An edit to a live posting, held for a moderator: the published version stays up until it is approved.
+
+    `data` holds only the fields that change, with their new values (JSON); `requirements` the new credential
+    requirements, or null when they do not change. At most one revision of a posting is pending at a time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="revisions")
+    data = models.JSONField(encoder=DjangoJSONEncoder, default=dict)
+    requirements = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting"], condition=Q(status="pending"), name="posting_revision_one_pending"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(status="pending"), name="posting_revision_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Edit of {self.posting_id} ({self.get_status_display().lower()})"
+
+    def apply_to(self, posting: Posting) -> Posting:
+        """Set the revision's values on `posting` (unsaved): for the preview, the edit form and the approval."""
+        for name, value in self.data.items():
+            setattr(posting, name, Posting._meta.get_field(name).to_python(value))
+        return posting
 
 
 class InvalidTransition(ValidationError):

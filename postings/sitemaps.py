@@ -62,11 +62,14 @@ class EmployerSitemap(CanonicalSitemap):
         return max((employer.lastmod for employer in self.items()), default=None)
 
 
+STATIC_PAGES = ["pages:contact", "pages:terms", "pages:privacy"]
+
+
 class StaticSitemap(CanonicalSitemap):
     changefreq = "hourly"
 
     def items(self) -> list[str]:
-        return ["postings:home", "postings:list"]
+        return ["postings:home", "postings:list", "employers:directory", "dashboard:home", *STATIC_PAGES]
 
     def location(self, name: str) -> str:
         return reverse(name)

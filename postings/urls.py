@@ -14,5 +14,6 @@ urlpatterns = [
     path("jobs/feed/", replica_reads(PostingFeed()), name="feed"),
     path("jobs/<int:pk>/", views.posting_detail, name="detail-short"),
     path("jobs/<int:pk>/report/", views.posting_report, name="report"),
+    path("jobs/<int:pk>/preview/<str:token>/", views.posting_moderator_preview, name="moderator-preview"),
     path("jobs/<int:pk>/<slug:slug>/", views.posting_detail, name="detail"),
 ]

@@ -1,8 +1,11 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
@@ -12,10 +15,11 @@ from jobboard.ratelimits import TOO_MANY_MESSAGE, client_address, rate_limit_all
 from .filters import PostingFilter
 from .forms import ReportForm
 from .geo import region_name
-from .models import Posting, Setting
+from .models import Posting, PostingRevision, Setting
 from .search import posting_search
 from .search.criteria import CHOICE_CRITERIA
 from .services.counters import posting_record_view
+from .services.moderation import posting_preview_read
 from .services.reports import report_create, report_fingerprint
 
 # "Pharmacy technician jobs in ...": how a heading names a country filter.
@@ -162,6 +166,28 @@ def _posting_page(request, pk, slug=None):
     if not posting.is_open:
         return render(request, "postings/posting_gone.html", context, status=410)
     return render(request, "postings/posting_detail.html", context)
+
+
+def posting_moderator_preview(request, pk, token):
+    """The posting as the public will see it, for staff, from the admin's signed link: a pending posting (404 on
+    its public address) or a live one with its pending edit applied. Never cached, never indexed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        raise PermissionDenied("Only moderators can open a preview.")
+    revision_id = posting_preview_read(pk=pk, token=token)
+    posting = get_object_or_404(Posting.objects.for_detail(), pk=pk)
+    revision = None
+    if revision_id is not None:
+        revision = get_object_or_404(PostingRevision.objects.filter(posting=posting), pk=revision_id)
+        revision.apply_to(posting)
+    if posting.published_at is None:  # shown as it will look on the day it goes live
+        posting.published_at = timezone.now()
+        posting.expires_at = posting.default_expiry(posting.published_at)
+    context = {"posting": posting, "similar": [], "revision": revision}
+    response = render(request, "postings/posting_moderator_preview.html", context)
+    add_never_cache_headers(response)
+    return response
 
 
 # -- Report a job ---------------------------------------------------------------------------------

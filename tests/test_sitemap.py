@@ -129,10 +129,12 @@ def test_the_employers_section_lists_employers_with_open_jobs_and_when_their_pag
     }
 
 
-def test_the_pages_section_lists_the_home_page_and_the_search(client):
+def test_the_pages_section_lists_the_home_page_the_search_and_the_boards_pages(client):
     listed = entries(client.get("/sitemap-pages.xml"))
 
-    assert list(listed) == [canonical("/"), canonical("/jobs/")]
+    assert list(listed) == [
+        canonical(path) for path in ("/", "/jobs/", "/employers/", "/employer/", "/contact/", "/terms/", "/privacy/")
+    ]
 
 
 def test_entries_use_the_site_url_whatever_host_was_asked(client, settings):

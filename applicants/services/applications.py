@@ -159,6 +159,28 @@ def _status_record(*, application: Application, status: str, by, message: str = 
     application.save(update_fields=["status", "status_changed_at"])
 
 
+def _step_send(application: Application, status: str) -> None:
+    """Tell the applicant their application moved on, if they chose these emails (in the transaction: sent on
+    commit, so a change that rolls back sends nothing, and a status is reached once, so nothing is sent twice)."""
+    profile = application.profile
+    if profile is None or not profile.status_emails or not profile.user.email:
+        return
+    posting = application.posting
+    email_send(
+        to=[profile.user.email],
+        template="application_status",
+        context={
+            "name": profile.display_name,
+            "status": Application.Status(status).label,
+            "meaning": Application.STEPS[status],
+            "posting_title": posting.title,
+            "employer_name": posting.employer.name,
+            "tracking_url": _absolute(application.get_absolute_url()),
+            "profile_url": _absolute(reverse("applicants:profile-edit")),
+        },
+    )
+
+
 def application_mark_viewed(*, application: Application, by) -> bool:
     """The first time a team member opens a submitted application it becomes "viewed" (the applicant sees it)."""
     with transaction.atomic():
@@ -170,6 +192,7 @@ def application_mark_viewed(*, application: Application, by) -> bool:
                 application=application, from_status=Status.SUBMITTED, to_status=Status.VIEWED, by=by
             )
             application.status = Status.VIEWED
+            _step_send(application, Status.VIEWED)
     return bool(updated)
 
 
@@ -194,6 +217,8 @@ def application_status_change(*, application: Application, status: str, by) -> A
     message = ""
     if status in Application.DECISIONS and application.profile_id:
         message = _decision_send(application=application, kind=status)
+    elif status in Application.STEPS:
+        _step_send(application, status)
     _status_record(application=application, status=status, by=by, message=message)
     return application
 
@@ -221,17 +246,106 @@ def _decision_send(*, application: Application, kind: str) -> str:
 
 
 def applications_not_selected(*, applications: Iterable[Application], by) -> int:
-    """Bulk "not selected": each one its own change (and email); final ones are skipped, not failed."""
-    changed = 0
-    for application in applications:
-        if application.is_final:
-            continue
-        try:
-            application_status_change(application=application, status=Status.NOT_SELECTED, by=by)
-        except ApplicationError:
-            continue  # it became final meanwhile (another team member); nothing to do
-        changed += 1
+    """Bulk "not selected": each one its own change; final ones are skipped, not failed. The emails wait
+    DECISION_UNDO_SECONDS (`applications_not_selected_undo` takes the decisions back meanwhile), then go out."""
+    due = timezone.now() + timedelta(seconds=settings.DECISION_UNDO_SECONDS)
+    changed = sum(_application_not_selected_later(application=a, by=by, due=due) for a in applications)
+    if changed:
+        from applicants.tasks import application_decisions_send_due_task
+
+        transaction.on_commit(
+            lambda: application_decisions_send_due_task.apply_async(countdown=settings.DECISION_UNDO_SECONDS + 1)
+        )
     return changed
+
+
+@transaction.atomic
+def _application_not_selected_later(*, application: Application, by, due: datetime) -> bool:
+    application = _locked(application)
+    if application.is_final:  # it became final meanwhile (another team member); nothing to do
+        return False
+    ApplicationEvent.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=Status.NOT_SELECTED,
+        by=by,
+        email_due_at=due if application.profile_id else None,
+    )
+    application.status, application.status_changed_at = Status.NOT_SELECTED, timezone.now()
+    application.save(update_fields=["status", "status_changed_at"])
+    return True
+
+
+@transaction.atomic
+def applications_not_selected_undo(*, applications: Iterable[Application], by) -> int:
+    """Take back bulk "not selected" decisions whose email has not gone out: each application returns to the
+    status it had, and the decision leaves its history, as if it had never been made (no one was told)."""
+    undone = 0
+    for application in applications:
+        application = _locked(application)
+        event = (
+            ApplicationEvent.objects.select_for_update()
+            .filter(application=application, to_status=Status.NOT_SELECTED, email_due_at__isnull=False)
+            .last()
+        )
+        if event is None or application.status != Status.NOT_SELECTED:
+            continue
+        application.status, application.status_changed_at = event.from_status, timezone.now()
+        application.save(update_fields=["status", "status_changed_at"])
+        event.delete()
+        undone += 1
+    return undone
+
+
+def application_decisions_send_due(*, now: datetime | None = None) -> int:
+    """Email the decisions whose undo window is over. Idempotent: each event is locked, emailed and cleared in one
+    transaction (sent on commit); one taken by an undo meanwhile is skipped, not waited for."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            ApplicationEvent.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(email_due_at__lte=now)
+            .select_related("application__posting__employer", "application__profile__user")
+            .order_by("email_due_at", "id")
+        )
+        for event in due:
+            application = event.application
+            if application.profile_id and application.status == Status.NOT_SELECTED:
+                event.message = _decision_send(application=application, kind=Status.NOT_SELECTED)
+            event.email_due_at = None
+            event.save(update_fields=["message", "email_due_at"])
+    return len(due)
+
+
+def applications_posting_filled(*, posting_id: int) -> int:
+    """Tell each applicant still waiting on a job that it is filled (those who chose status emails).
+
+    Idempotent: the rows are stamped `filled_notified_at` in the transaction that queues the emails, under row
+    locks, so a retry or a second task finds nothing left. Returns the number of emails queued.
+    """
+    with transaction.atomic():
+        waiting = list(
+            Application.objects.select_for_update(of=("self",))
+            .filter(posting_id=posting_id, filled_notified_at__isnull=True)
+            .exclude(status__in=Application.FINAL)
+            .select_related("posting__employer", "profile__user")
+        )
+        Application.objects.filter(pk__in=[a.pk for a in waiting]).update(filled_notified_at=timezone.now())
+        told = [a for a in waiting if a.profile_id and a.profile.status_emails and a.profile.user.email]
+        for application in told:
+            posting = application.posting
+            email_send(
+                to=[application.profile.user.email],
+                template="application_position_filled",
+                context={
+                    "name": application.profile.display_name,
+                    "posting_title": posting.title,
+                    "employer_name": posting.employer.name,
+                    "search_url": _absolute(reverse("postings:list") + f"?setting={posting.setting}"),
+                    "profile_url": _absolute(reverse("applicants:profile-edit")),
+                },
+            )
+    return len(told)
 
 
 @transaction.atomic

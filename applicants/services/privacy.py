@@ -104,6 +104,7 @@ def applicant_data(user) -> tuple[dict, list[tuple[str, str]]]:
         "years_experience": profile.years_experience,
         "desired_settings": profile.desired_settings,
         "desired_shifts": profile.desired_shifts,
+        "status_emails": profile.status_emails,
         "resume": None,
         "created_at": _when(profile.created_at),
         "updated_at": _when(profile.updated_at),

@@ -30,6 +30,7 @@ PROFILE_FIELDS = (
     "years_experience",
     "desired_settings",
     "desired_shifts",
+    "status_emails",
 )
 
 

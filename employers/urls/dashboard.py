@@ -15,6 +15,7 @@ review_patterns = [
     path("", review.index, name="review"),
     path("jobs/<int:pk>/", review.posting_applicants, name="review-posting"),
     path("jobs/<int:pk>/not-selected/", review.posting_bulk, name="review-posting-bulk"),
+    path("jobs/<int:pk>/not-selected/undo/", review.posting_bulk_undo, name="review-posting-bulk-undo"),
     path("jobs/<int:pk>/fill/", review.posting_fill, name="review-posting-fill"),
     path("<int:pk>/", review.application_detail, name="review-application"),
     path("<int:pk>/status/", review.application_status, name="review-application-status"),

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from applicants.models import Application
 from jobboard.ratelimits import TOO_MANY_MESSAGE, rate_limit_allows
-from postings.forms import PostingForm, requirement_formset
+from postings.forms import PostingDraftForm, PostingForm, requirement_formset
 from postings.importing import postings_import
-from postings.models import Posting
+from postings.models import Posting, PostingRevision
 from postings.services.editing import posting_create, posting_duplicate, posting_update
 from postings.services.reminders import ReminderLinkInvalid, expiry_reminder_read, expiry_reminder_use
 from postings.services.workflow import posting_close, posting_fill, posting_renew, posting_submit
@@ -44,8 +44,10 @@ ACTION_SERVICES = {
 }
 
 
-@login_required
 def dashboard_home(request):
+    """ "For employers": what the board offers and how to start, to a visitor; their organisations, to a member."""
+    if not request.user.is_authenticated:
+        return render(request, "employers/landing.html")
     employers = list(Employer.objects.for_user(request.user).with_open_posting_count().order_by("name"))
     if len(employers) == 1:
         return redirect("dashboard:postings", slug=employers[0].slug)
@@ -113,8 +115,15 @@ def posting_bulk(request, employer):
 
 def _posting_form_page(request, employer, posting: Posting | None):
     instance = posting or Posting(employer=employer)
+    # An edit of a live posting that waits for review is what the employer goes on editing.
+    revision = posting.revisions.filter(status=PostingRevision.Status.PENDING).first() if posting else None
+    if revision is not None and request.method != "POST":
+        revision.apply_to(instance)
     if request.method == "POST":
-        form = PostingForm(request.POST, instance=instance, employer=employer)
+        # "Save draft" on a new posting or a draft keeps whatever is typed; anything else is checked in full.
+        drafting = "save" in request.POST and (posting is None or posting.status == Posting.Status.DRAFT)
+        form_class = PostingDraftForm if drafting else PostingForm
+        form = form_class(request.POST, instance=instance, employer=employer)
         requirements = requirement_formset(data=request.POST)
         if form.is_valid() and requirements.is_valid():
             try:
@@ -132,14 +141,27 @@ def _posting_form_page(request, employer, posting: Posting | None):
             except ValidationError as error:
                 refuse(request, error)
                 return redirect("dashboard:posting", slug=employer.slug, pk=instance.pk)
+            if posting.revisions.filter(status=PostingRevision.Status.PENDING).exists():
+                messages.success(
+                    request,
+                    "Your edit waits for a moderator. The job stays online as it was, and takes applications, "
+                    "until the edit is approved.",
+                )
+                return redirect("dashboard:posting", slug=employer.slug, pk=posting.pk)
             if "preview" in request.POST:
                 return redirect("dashboard:posting-preview", slug=employer.slug, pk=posting.pk)
-            messages.success(request, "Posting saved.")
+            messages.success(request, "Draft saved." if drafting else "Posting saved.")
             return redirect("dashboard:posting", slug=employer.slug, pk=posting.pk)
     else:
         form = PostingForm(instance=instance, employer=employer)
-        requirements = requirement_formset(posting=posting)
-    context = {"employer": employer, "posting": posting, "form": form, "requirements": requirements}
+        requirements = requirement_formset(posting=posting, revision=revision)
+    context = {
+        "employer": employer,
+        "posting": posting,
+        "form": form,
+        "requirements": requirements,
+        "revision": revision,
+    }
     return render(request, "employers/posting_form.html", context)
 
 
@@ -162,6 +184,7 @@ def posting_detail(request, employer, pk):
     posting = employer_posting(employer, pk)
     events = list(posting.events.select_related("by"))
     context = {
+        "revision": posting.revisions.filter(status=PostingRevision.Status.PENDING).first(),
         "employer": employer,
         "posting": posting,
         "events": events,
@@ -176,6 +199,11 @@ def posting_detail(request, employer, pk):
 def posting_preview(request, employer, pk):
     """The real public posting template, for a posting that is not public yet, with a bar to submit or edit."""
     posting = get_object_or_404(Posting.objects.for_employer(employer).for_detail(), pk=pk)
+    try:
+        posting.require_complete()
+    except ValidationError as error:  # a draft saved half written: say what it lacks, where it can be added
+        refuse(request, error)
+        return redirect("dashboard:posting-edit", slug=employer.slug, pk=posting.pk)
     if posting.published_at is None:
         # Shown as it will look on the day it goes live.
         posting.published_at = timezone.now()

@@ -5,6 +5,7 @@ Access is `employer_required`'s, as on every page of the employer area: postings
 posting or application of another organisation under this slug is a 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from applicants.services.applications import (
     application_note_add,
     application_status_change,
     applications_not_selected,
+    applications_not_selected_undo,
     decision_message_reset,
     decision_message_save,
 )
@@ -92,6 +94,7 @@ def posting_applicants(request, employer, pk):
         "tabs": tabs,
         "status": status,
         "bulk_form": BulkForm(applications=applications.not_final()),
+        "undoable": applications.decision_email_pending().count(),
         "hired_count": counts.get(Status.HIRED, 0),
     }
     return render(request, "employers/review/posting_applicants.html", context)
@@ -195,18 +198,45 @@ def application_resume(request, employer, pk):
 @employer_required
 @require_POST
 def posting_bulk(request, employer, pk):
+    """Bulk "not selected" in two steps: a page that names everyone who will be emailed, then the decision, whose
+    emails wait out a short undo window (`posting_bulk_undo`)."""
     posting = _posting(employer, pk)
     form = BulkForm(
         request.POST, applications=Application.objects.for_employer(employer).for_posting(posting).not_final()
     )
-    if form.is_valid():
-        changed = applications_not_selected(
-            applications=form.cleaned_data["applications"].select_related("posting__employer", "profile__user"),
-            by=request.user,
-        )
-        messages.success(request, f"{changed} applicant{'s' if changed != 1 else ''} marked not selected and emailed.")
-    else:
+    if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("applications", ["Select applicants from this list."])))
+        return redirect(_posting_url(employer, posting))
+    applications = form.cleaned_data["applications"].select_related("posting__employer", "profile__user")
+    if "confirm" not in request.POST:
+        context = {
+            "employer": employer,
+            "posting": posting,
+            "applications": applications.order_by("-submitted_at", "-id"),
+            "undo_seconds": settings.DECISION_UNDO_SECONDS,
+        }
+        return render(request, "employers/review/bulk_confirm.html", context)
+    changed = applications_not_selected(applications=applications, by=request.user)
+    messages.success(
+        request,
+        f"{changed} applicant{'s' if changed != 1 else ''} marked not selected. Their emails go out in "
+        f"{settings.DECISION_UNDO_SECONDS} seconds: undo now if that was a mistake.",
+    )
+    return redirect(_posting_url(employer, posting))
+
+
+@employer_required
+@require_POST
+def posting_bulk_undo(request, employer, pk):
+    posting = _posting(employer, pk)
+    pending = Application.objects.for_employer(employer).for_posting(posting).decision_email_pending()
+    undone = applications_not_selected_undo(applications=pending, by=request.user)
+    if undone:
+        messages.success(
+            request, f"Undone: {undone} applicant{'s' if undone != 1 else ''} back as before, no one emailed."
+        )
+    else:
+        messages.error(request, "Too late to undo: the emails have gone out.")
     return redirect(_posting_url(employer, posting))
 
 

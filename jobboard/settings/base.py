@@ -222,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.applications_notify_pending_task",
         "schedule": env.int("EMAIL_SWEEP_SECONDS", default=60),
     },
+    # A safety net for the countdown task of bulk decisions: any decision email past its undo window is sent.
+    "send-due-decisions": {"task": "applicants.tasks.application_decisions_send_due_task", "schedule": 60},
     "purge-application-resumes": {"task": "applicants.tasks.application_resumes_purge_task", "schedule": 24 * 60 * 60},
     # Job alerts. Digests run hourly and match only the alerts whose own day or week is up; the
     # instant entry is a safety net behind the task each publish enqueues; the ledger makes reruns harmless.
@@ -323,6 +325,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 APPLICATION_NOTIFY_DELAY_SECONDS = env.int("APPLICATION_NOTIFY_DELAY_SECONDS", default=5 * 60)
+# Bulk "not selected" emails wait this long, so a slip of the hand can be undone before anyone is told.
+DECISION_UNDO_SECONDS = env.int("DECISION_UNDO_SECONDS", default=60)
 APPLICATION_RESUME_RETENTION_DAYS = env.int("APPLICATION_RESUME_RETENTION_DAYS", default=180)
 
 LOGGING = {

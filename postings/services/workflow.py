@@ -15,8 +15,9 @@ from postings.models import InvalidTransition, Posting, PostingEvent
 
 Status = Posting.Status
 
-# Job alerts sit above postings: their matching task is queued by name, never imported.
+# Job alerts and applications sit above postings: their tasks are queued by name, never imported.
 ALERTS_MATCH_POSTING_TASK = "alerts.tasks.alerts_match_posting_task"
+APPLICATIONS_POSTING_FILLED_TASK = "applicants.tasks.applications_posting_filled_task"
 
 
 def posting_transition(*, posting: Posting, to: str, by, reason: str = "") -> Posting:
@@ -36,7 +37,10 @@ def _expiry(*, start, days: int | None) -> timezone.datetime:
 
 @transaction.atomic
 def posting_submit(*, posting: Posting, by) -> Posting:
-    """Send a draft to review; a trusted employer's posting goes live at once (both steps are recorded)."""
+    """Send a draft to review; a trusted employer's posting goes live at once (both steps are recorded).
+
+    A draft may have been saved half written: it is checked complete here, whichever button sent it."""
+    posting.require_complete()
     posting_transition(posting=posting, to=Status.PENDING, by=by)
     posting.save(update_fields=["status", "updated_at"])
     if posting.employer.trusted:
@@ -58,8 +62,10 @@ def posting_publish(*, posting: Posting, by, days: int | None = None, reason: st
 
 @transaction.atomic
 def posting_fill(*, posting: Posting, by, reason: str = "") -> Posting:
+    """The job is taken: it stops taking applications, and its waiting applicants hear so (the applicants' task)."""
     posting_transition(posting=posting, to=Status.FILLED, by=by, reason=reason)
     posting.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: enqueue(APPLICATIONS_POSTING_FILLED_TASK, posting_id=posting.pk), robust=True)
     return posting
 
 

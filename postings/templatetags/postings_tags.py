@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import template
 
 from postings.geo import from_km, region_name
-from postings.models import CredentialRequirement, PayPeriod
+from postings.models import CredentialRequirement, PayPeriod, Posting, Report
 
 register = template.Library()
 register.filter("region_name", region_name)
@@ -104,3 +104,9 @@ def distance(distance_km, unit: str = "mi") -> str:
     value = from_km(float(distance_km), unit or "mi")
     shown = f"{value:.0f}" if value >= 10 else f"{value:.1f}"
     return f"{shown} {unit or 'mi'} away"
+
+
+@register.simple_tag
+def moderation_counts() -> dict[str, int]:
+    """What waits for the moderators, for the admin's index: the queue and the open reports (two counts)."""
+    return {"pending": Posting.objects.pending_review().count(), "reports": Report.objects.open().count()}

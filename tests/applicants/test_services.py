@@ -2,6 +2,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -11,12 +12,14 @@ from applicants.services.applications import (
     AlreadyApplied,
     ApplicationError,
     ResumeChoice,
+    application_decisions_send_due,
     application_mark_viewed,
     application_note_add,
     application_status_change,
     application_submit,
     application_withdraw,
     applications_not_selected,
+    applications_not_selected_undo,
     applications_notify_pending,
     apply_click_record,
     decision_message_reset,
@@ -246,8 +249,10 @@ def test_viewing_marks_a_submitted_application_viewed_once(posting, member):
 
 
 @pytest.mark.parametrize("status", [Status.SHORTLISTED, Status.INTERVIEWING, Status.OFFERED])
-def test_pipeline_steps_do_not_email_the_applicant(posting, member, status, django_capture_on_commit_callbacks):
-    application = ApplicationFactory(posting=posting)
+def test_pipeline_steps_do_not_email_an_applicant_who_chose_no_status_emails(
+    posting, member, status, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(posting=posting, profile__status_emails=False)
 
     with django_capture_on_commit_callbacks(execute=True):
         application_status_change(application=application, status=status, by=member)
@@ -309,8 +314,32 @@ def test_bulk_not_selected_skips_final_applications(posting, member, django_capt
         changed = applications_not_selected(applications=[*open_ones, hired], by=member)
 
     assert changed == 3
-    assert len(mail.outbox) == 3
     assert set(Application.objects.values_list("status", flat=True)) == {Status.NOT_SELECTED, Status.HIRED}
+    assert mail.outbox == []  # not before the undo window is over
+    with django_capture_on_commit_callbacks(execute=True):
+        application_decisions_send_due(now=timezone.now() + timedelta(seconds=settings.DECISION_UNDO_SECONDS))
+    assert len(mail.outbox) == 3
+
+
+def test_bulk_not_selected_can_be_undone_until_the_emails_go_out(posting, member, django_capture_on_commit_callbacks):
+    viewed = ApplicationFactory(posting=posting, status=Status.VIEWED)
+    shortlisted = ApplicationFactory(posting=posting, status=Status.SHORTLISTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        applications_not_selected(applications=[viewed, shortlisted], by=member)
+
+    assert applications_not_selected_undo(applications=[viewed], by=member) == 1
+
+    viewed.refresh_from_db()
+    assert viewed.status == Status.VIEWED
+    assert not viewed.events.filter(to_status=Status.NOT_SELECTED).exists()  # as if never decided
+    later = timezone.now() + timedelta(seconds=settings.DECISION_UNDO_SECONDS)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert application_decisions_send_due(now=later) == 1
+        assert application_decisions_send_due(now=later) == 0  # a rerun sends nothing more
+    [message] = mail.outbox
+    assert message.to == [shortlisted.profile.user.email]
+    assert shortlisted.events.get(to_status=Status.NOT_SELECTED).message.startswith("Dear ")
+    assert applications_not_selected_undo(applications=[shortlisted], by=member) == 0  # too late: it was sent
 
 
 def test_an_employer_cannot_set_submitted_or_withdrawn(posting, member):

@@ -81,11 +81,12 @@ def dashboard_urls(employer, posting, member, invitation, application):
         ("get", reverse("dashboard:review-application-resume", args=[slug, application.pk])),
         ("get", reverse("dashboard:review-messages", args=[slug])),
         ("post", reverse("dashboard:review-messages", args=[slug])),
+        ("post", reverse("dashboard:review-posting-bulk-undo", args=[slug, pk])),
     ]
     return urls
 
 
-URL_COUNT = 32
+URL_COUNT = 33
 
 
 @pytest.fixture
@@ -424,3 +425,16 @@ def test_actions_return_to_the_filtered_list_but_never_to_another_site(owner_cli
 
     assert back.url == list_url
     assert evil.url == reverse("dashboard:posting", args=[employer.slug, second.pk])
+
+
+def test_a_filled_posting_says_when_it_was_filled_instead_of_an_empty_expiry(owner_client, employer, owner):
+    from postings.services.workflow import posting_fill
+
+    posting = PublishedPostingFactory(employer=employer)
+    posting_fill(posting=posting, by=owner)
+
+    html = owner_client.get(reverse("dashboard:posting", args=[employer.slug, posting.pk])).content.decode()
+
+    assert "<dt>Expires</dt>" not in html
+    assert "no expiry date" not in html
+    assert "<dt>Filled</dt>" in html

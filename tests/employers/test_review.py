@@ -8,6 +8,7 @@ id that is someone else's is answered exactly like an id that does not exist.
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from applicants.models import Application
 from applicants.services.applications import application_submit, decision_text
@@ -66,6 +67,7 @@ REVIEW_URLS = [
     ("status", "post", "review-application-status", "application"),
     ("note", "post", "review-application-note", "application"),
     ("bulk not selected", "post", "review-posting-bulk", "posting"),
+    ("undo not selected", "post", "review-posting-bulk-undo", "posting"),
     ("mark filled", "post", "review-posting-fill", "posting"),
 ]
 # The pages whose object is the organisation itself:
@@ -250,8 +252,9 @@ def test_the_applicants_list_query_count_does_not_grow(member_client, posting, d
         HeldCredentialFactory(profile=application.profile)
 
     # Session, user, the organisation with the member's role (the access check), the posting and its
-    # requirements' three levels, the status counts, the applications, their credentials.
-    with django_assert_max_num_queries(10):
+    # requirements' three levels, the status counts, the decisions that can still be undone, the applications,
+    # their credentials.
+    with django_assert_max_num_queries(11):
         response = member_client.get(_url("review-posting", posting, posting.pk))
     assert response.content.decode().count("Meets requirements") == rows
 
@@ -317,13 +320,26 @@ def test_bulk_not_selected_from_the_list(member_client, posting, django_capture_
     kept = ApplicationFactory(posting=posting)
     foreign = ApplicationFactory()  # another employer's: never changed from here
 
+    # First a page naming who will be emailed; nothing changes yet.
+    response = member_client.post(
+        _url("review-posting-bulk", posting, posting.pk), {"applications": [chosen[0].pk, chosen[1].pk]}
+    )
+    html = response.content.decode()
+    assert "Mark 2 applicants not selected?" in html
+    assert escape(chosen[0].applicant_name) in html
+    assert escape(chosen[1].applicant_name) in html
+    assert escape(kept.applicant_name) not in html
+    assert set(Application.objects.values_list("status", flat=True)) == {"submitted"}
     with django_capture_on_commit_callbacks(execute=True):
         response = member_client.post(
             _url("review-posting-bulk", posting, posting.pk),
-            {"applications": [chosen[0].pk, chosen[1].pk]},
+            {"applications": [chosen[0].pk, chosen[1].pk], "confirm": "1"},
             follow=True,
         )
-    assert "2 applicants marked not selected and emailed." in response.content.decode()
+    html = response.content.decode()
+    assert "2 applicants marked not selected. Their emails go out in 60 seconds" in html
+    assert "Undo and email no one" in html
+    assert mail.outbox == []
     response = member_client.post(_url("review-posting-bulk", posting, posting.pk), {"applications": [foreign.pk]})
 
     statuses = dict(Application.objects.values_list("pk", "status"))
@@ -333,7 +349,32 @@ def test_bulk_not_selected_from_the_list(member_client, posting, django_capture_
         kept.pk: "submitted",
         foreign.pk: "submitted",
     }
-    assert len(mail.outbox) == 2
+    assert mail.outbox == []  # until the undo window is over
+
+
+def test_undo_from_the_list_puts_the_applicants_back_and_emails_no_one(
+    member_client, posting, django_capture_on_commit_callbacks, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applicants.services.applications import application_decisions_send_due
+
+    chosen = ApplicationFactory.create_batch(2, posting=posting, status=Application.Status.SHORTLISTED)
+    ids = [application.pk for application in chosen]
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(_url("review-posting-bulk", posting, posting.pk), {"applications": ids, "confirm": "1"})
+
+    response = member_client.post(_url("review-posting-bulk-undo", posting, posting.pk), follow=True)
+
+    assert "Undone: 2 applicants back as before, no one emailed." in response.content.decode()
+    assert set(Application.objects.values_list("status", flat=True)) == {"shortlisted"}
+    with django_capture_on_commit_callbacks(execute=True):
+        application_decisions_send_due(now=timezone.now() + timedelta(seconds=settings.DECISION_UNDO_SECONDS + 1))
+    assert mail.outbox == []
+    response = member_client.post(_url("review-posting-bulk-undo", posting, posting.pk), follow=True)
+    assert "Too late to undo" in response.content.decode()
 
 
 def test_adding_a_note(member_client, posting):

@@ -67,3 +67,32 @@ def test_employer_page_query_count_is_fixed(client, django_assert_num_queries):
     with django_assert_num_queries(3):
         response = client.get(employer.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_the_admin_keeps_one_location_per_line(client):
+    """Saving an organisation in the admin kept splitting its locations at their commas."""
+    from django.urls import reverse
+
+    from tests.factories import ModeratorFactory
+
+    employer = EmployerFactory(locations=["Houston, TX", "Pasadena, TX"])
+    client.force_login(ModeratorFactory(is_superuser=True))
+    url = reverse("admin:employers_employer_change", args=[employer.pk])
+    page = client.get(url).content.decode()
+    assert "Houston, TX\nPasadena, TX</textarea>" in page
+
+    response = client.post(
+        url,
+        {
+            "name": employer.name,
+            "slug": employer.slug,
+            "type": employer.type,
+            "locations": "Houston, TX\r\nPasadena, TX",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    employer.refresh_from_db()
+    assert employer.locations == ["Houston, TX", "Pasadena, TX"]

@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,11 +51,25 @@ def test_database_refuses_a_region_of_another_country():
 
 
 def test_database_refuses_external_apply_without_url():
-    _refused(apply_method=Posting.ApplyMethod.URL, apply_url="")
+    _refused(apply_method=Posting.ApplyMethod.URL, apply_url="", status=Posting.Status.PENDING)
 
 
 def test_database_refuses_a_posting_without_employment_type():
-    _refused(employment_types=[])
+    _refused(employment_types=[], status=Posting.Status.PENDING)
+
+
+def test_database_refuses_a_submitted_posting_without_pay_or_place():
+    _refused(pay_min=None, pay_max=None, status=Posting.Status.PENDING)
+    _refused(country="", region="", status=Posting.Status.PENDING)
+
+
+def test_a_draft_may_be_half_written():
+    draft = DraftPostingFactory(
+        employment_types=[], pay_min=None, pay_max=None, country="", region="", apply_method="url", apply_url=""
+    )
+
+    with pytest.raises(ValidationError, match="an employment type"):
+        draft.require_complete()
 
 
 def test_one_slug_per_employer():

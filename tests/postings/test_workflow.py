@@ -124,16 +124,14 @@ def test_geocoding_falls_back_to_the_city_and_leaves_unknown_places_empty(poster
     assert (nowhere.latitude, nowhere.longitude) == (None, None)
 
 
-def test_editing_a_live_posting_of_an_untrusted_employer_sends_it_back_to_review(poster):
+def test_editing_a_live_posting_of_an_untrusted_employer_keeps_it_live_and_holds_the_edit(poster):
     posting = PublishedPostingFactory(employer=EmployerFactory(trusted=False))
 
     posting_update(posting=posting, by=poster, data={"title": "Lead Technician"}, requirements=[])
 
     posting.refresh_from_db()
-    assert posting.status == Status.PENDING
-    event = posting.events.get()
-    assert (event.from_status, event.to_status, event.by) == (Status.PUBLISHED, Status.PENDING, poster)
-    assert "back to review" in event.reason
+    assert (posting.status, posting.title) == (Status.PUBLISHED, "Pharmacy Technician")
+    assert posting.revisions.get().data == {"title": "Lead Technician"}
     assert posting in Posting.objects.pending_review()
 
 
@@ -446,9 +444,6 @@ SERVICE_FOR = {
     (Status.PENDING, Status.CLOSED): lambda p, m: posting_close(posting=p, by=p.created_by),
     (Status.REJECTED, Status.PENDING): lambda p, m: posting_submit(posting=p, by=p.created_by),
     (Status.REJECTED, Status.CLOSED): lambda p, m: posting_close(posting=p, by=p.created_by),
-    (Status.PUBLISHED, Status.PENDING): lambda p, m: posting_update(
-        posting=p, by=p.created_by, data={"title": "Changed"}, requirements=[]
-    ),
     (Status.PUBLISHED, Status.EXPIRED): lambda p, m: (
         Posting.objects.filter(pk=p.pk).update(expires_at=timezone.now() - timedelta(minutes=1)),
         postings_expire(),

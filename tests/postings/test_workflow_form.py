@@ -262,19 +262,109 @@ def test_errors_are_linked_to_their_fields_on_the_page(member_client):
     assert not Posting.objects.exists()
 
 
-def test_editing_a_live_posting_from_the_dashboard_sends_it_to_review(member_client):
+def test_editing_a_live_posting_from_the_dashboard_keeps_it_live_until_the_edit_is_approved(member_client):
     employer = member_client.employer
-    posting = PublishedPostingFactory(employer=employer)
+    posting = PublishedPostingFactory(employer=employer, title="Technician")
 
-    member_client.post(
-        reverse("dashboard:posting-edit", args=[employer.slug, posting.pk]), valid_data(title="Senior Technician")
+    response = member_client.post(
+        reverse("dashboard:posting-edit", args=[employer.slug, posting.pk]),
+        valid_data(title="Senior Technician"),
+        follow=True,
     )
 
     posting.refresh_from_db()
-    assert (posting.title, posting.status) == ("Senior Technician", Posting.Status.PENDING)
+    assert (posting.title, posting.status) == ("Technician", Posting.Status.PUBLISHED)
+    assert "waits for a moderator" in response.content.decode()
+    assert member_client.get(posting.get_absolute_url()).status_code == 200
+    # Editing again starts from the edit that waits, not from the live version.
+    form = member_client.get(reverse("dashboard:posting-edit", args=[employer.slug, posting.pk])).content.decode()
+    assert 'value="Senior Technician"' in form
+
+
+# -- Drafts -------------------------------------------------------------------------------------
+
+FIELD_NAMES_ = [name for _, _, names in FIELDSETS for name in names]
+
+
+def test_save_draft_keeps_whatever_is_typed(member_client):
+    employer = member_client.employer
+    data = dict.fromkeys(valid_data(), "") | {
+        "title": "Weekend tech",
+        "pay_min": "19",
+        "credentials-TOTAL_FORMS": "2",
+        "credentials-INITIAL_FORMS": "0",
+        "credentials-0-level": "required",
+        "credentials-1-level": "required",
+        "save": "",
+    }
+    for name in ("employment_types", "shifts", "duties"):
+        data.pop(name)
+
+    response = member_client.post(reverse("dashboard:posting-new", args=[employer.slug]), data, follow=True)
+
+    posting = Posting.objects.get(employer=employer)
+    assert (posting.status, posting.title, posting.pay_min, posting.pay_max) == ("draft", "Weekend tech", 19, None)
+    assert "Draft saved." in response.content.decode()
+
+
+def test_an_empty_draft_can_be_saved_and_shows_as_untitled(member_client):
+    employer = member_client.employer
+
+    response = member_client.post(
+        reverse("dashboard:posting-new", args=[employer.slug]),
+        {"credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0", "save": ""},
+        follow=True,
+    )
+
+    assert Posting.objects.get(employer=employer).title == Posting.UNTITLED
+    assert response.status_code == 200
+
+
+def test_submitting_a_half_written_draft_says_what_it_lacks(member_client):
+    employer = member_client.employer
+    member_client.post(
+        reverse("dashboard:posting-new", args=[employer.slug]),
+        {"title": "Weekend tech", "credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0", "save": ""},
+    )
+    posting = Posting.objects.get(employer=employer)
+
+    response = member_client.post(
+        reverse("dashboard:posting-action", args=[employer.slug, posting.pk, "submit"]), follow=True
+    )
+
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.DRAFT
+    html = response.content.decode()
+    assert "needs a description" in html
+    assert "an employment type" in html
+    preview = member_client.get(reverse("dashboard:posting-preview", args=[employer.slug, posting.pk]))
+    assert preview.url == reverse("dashboard:posting-edit", args=[employer.slug, posting.pk])
+
+
+def test_save_and_preview_still_validates_every_field(member_client):
+    response = member_client.post(
+        reverse("dashboard:posting-new", args=[member_client.employer.slug]),
+        {"title": "Weekend tech", "credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0", "preview": ""},
+    )
+
+    assert response.status_code == 200
+    assert "Some answers need another look" in response.content.decode()
+    assert not Posting.objects.exists()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(FIELD_NAMES_), st.one_of(st.just(""), st.text(max_size=40)), min_size=1))
+@example(changes={"languages": "%1"})  # the draft form once missed the registry's fields: a 500
+def test_garbage_in_a_draft_never_500s(member_client, changes):
+    data = valid_data(**changes, save="")
+
+    response = member_client.post(reverse("dashboard:posting-new", args=[member_client.employer.slug]), data)
+
+    assert response.status_code in (200, 302)
 
 
 # -- Garbage ------------------------------------------------------------------------------------
+
 
 FIELD_NAMES = [name for _, _, names in FIELDSETS for name in names] + [
     "credentials-TOTAL_FORMS",
