@@ -111,10 +111,14 @@ def test_an_exact_phrase_in_the_title_comes_first_then_the_title_outweighs_the_d
     def make(title, description, days_ago):
         return saying(description, title=title, employer=employer, published_at=now - timedelta(days=days_ago))
 
-    make("Room Technician, IV", "Sterile work in the clean room.", 1)  # both words in the title, apart
-    make("IV Room Technician", "Sterile work in the clean room.", 9)  # the phrase in the title, older
+    # Both words in the title, apart, in a short document: the higher weighted rank.
+    make("Room Technician, IV", "Sterile work.", 1)
+    # The phrase in the title, older, in a long document (the rank is divided by the document's length).
+    long = "Sterile compounding of admixtures, hazardous drugs and batches for the wards, with audits. " * 8
+    make("IV Room Technician", long, 9)
     make("Courier", "Deliveries to the IV room, IV room supplies, IV room carts.", 0)  # description only, newest
     assert ranked_titles("iv room") == ["IV Room Technician", "Room Technician, IV", "Courier"]
+    assert ranked_titles("room iv") == ["Room Technician, IV", "IV Room Technician", "Courier"]
 
 
 def test_newer_postings_win_ties():
