@@ -611,12 +611,12 @@ class ExpiryReminder(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word some open posting uses, as written (lower case), with its stem and the number of postings that
-    use it: what "did you mean" suggests from. The whole table is rebuilt from the postings by a beat task
-    (postings.search.suggestions.search_words_refresh)."""
+    """A word the newest open postings use, as written (lower case), with its stem and the number of those
+    postings that use it: what "did you mean" suggests from. The whole table is rebuilt from the postings by a
+    beat task (postings.search.suggestions.search_words_refresh)."""
 
     word = models.CharField(max_length=100, primary_key=True)
-    lexeme = models.CharField(max_length=100, db_index=True, help_text="The stem a search matches it by.")
+    lexeme = models.CharField(max_length=100, help_text="The stem a search matches it by.")
     postings = models.PositiveIntegerField()
 
     class Meta:

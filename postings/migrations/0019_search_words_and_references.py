@@ -64,10 +64,7 @@ class Migration(migrations.Migration):
             name="SearchWord",
             fields=[
                 ("word", models.CharField(max_length=100, primary_key=True, serialize=False)),
-                (
-                    "lexeme",
-                    models.CharField(db_index=True, help_text="The stem a search matches it by.", max_length=100),
-                ),
+                ("lexeme", models.CharField(help_text="The stem a search matches it by.", max_length=100)),
                 ("postings", models.PositiveIntegerField()),
             ],
             options={

@@ -1,14 +1,15 @@
 """Did you mean: a correction for a typed word that no open posting uses, from the words that postings do.
 
-The words come from PostgreSQL's `ts_stat` over the open postings' text (title, employer, duties, systems,
-description), kept in `SearchWord` and rebuilt by a beat task (`search_words_refresh`): as written (lower case,
-so a suggestion reads as a word, "compounding", not as its stem "compound"), with the stem the search matches
-them by and how many postings use them. A suggestion is only offered (a link), never searched instead.
+The words come from PostgreSQL's `ts_stat` over the text of the newest open postings' search documents (title,
+employer, duties, systems, description), kept in `SearchWord` and rebuilt by a beat task (`search_words_refresh`):
+as written (lower case, so a suggestion reads as a word, "compounding", not as its stem "compound"), with the
+stem the search matches them by and how many of those postings use them. A suggestion is only offered (a link),
+never searched instead.
 
-A word is corrected when its stem is in no posting, to the word of the table nearest by edit distance
-(Damerau-Levenshtein, in Python: core PostgreSQL has none without the fuzzystrmatch extension), among the
-words that start with the same letter and are about as long (chosen in SQL by the `search_word_by_length`
-index, a few hundred at most), the most used first on a tie.
+A word is corrected when no open posting has its stem (asked of the search index itself, so always current), to
+the word of the table nearest by edit distance (Damerau-Levenshtein, in Python: core PostgreSQL has none without
+the fuzzystrmatch extension), among the words that start with the same letter and are about as long (chosen in
+SQL by the `search_word_by_length` index, a few hundred at most), the most used first on a tie.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from ..models import SearchWord
 from .keywords import keyword_query
 from .vocabulary import VOCABULARY
 
+# The postings the words are read from: the newest open ones, so that a rebuild costs the same at any size
+# (parsing 20,000 postings' text takes about 10 s of one core); a word too rare to be in any of them is rarely
+# the one a searcher meant.
+WORDS_FROM_POSTINGS = 20_000
 # Words shorter than this are not corrected: too many words are one edit away from "rn" or "pa".
 MIN_LENGTH = 4
 # Words are corrected and suggested only when made of letters: numbers and codes are not misspellings.
@@ -39,8 +44,10 @@ SELECT stat.word, lexeme, stat.ndoc
 FROM ts_stat($$
     SELECT to_tsvector('simple', concat_ws(' ', p.title, e.name, replace(array_to_string(p.duties, ' '), '-', ' '),
                                            array_to_string(p.systems, ' '), p.description))
-    FROM postings_posting p JOIN employers_employer e ON e.id = p.employer_id
-    WHERE p.status = 'published' AND p.expires_at > now()
+    FROM (
+        SELECT * FROM postings_posting
+        WHERE status = 'published' AND expires_at > now() ORDER BY published_at DESC LIMIT %(postings)s
+    ) p JOIN employers_employer e ON e.id = p.employer_id
 $$) AS stat
 CROSS JOIN LATERAL (SELECT (tsvector_to_array(to_tsvector('english', stat.word)))[1] AS lexeme) AS stem
 WHERE lexeme IS NOT NULL AND length(stat.word) BETWEEN %(shortest)s AND %(longest)s AND stat.word ~ '^[[:alpha:]]+$'
@@ -54,7 +61,7 @@ def search_words_refresh() -> int:
     longest = SearchWord._meta.get_field("word").max_length
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM postings_searchword")
-        cursor.execute(REFRESH_SQL, {"shortest": MIN_LENGTH - 1, "longest": longest})
+        cursor.execute(REFRESH_SQL, {"shortest": MIN_LENGTH - 1, "longest": longest, "postings": WORDS_FROM_POSTINGS})
         return cursor.rowcount
 
 
@@ -79,15 +86,16 @@ def did_you_mean(text: str) -> str | None:
 
 
 def _unknown(words: list[str]) -> set[str]:
-    """The words whose stem no open posting has (stop words have none, and are never unknown)."""
+    """The words whose stem no open posting has, asked of the search index (stop words have no stem, and are
+    never unknown)."""
     if not words:
         return set()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT typed FROM unnest(%s::text[]) AS typed "
-            "CROSS JOIN LATERAL (SELECT (tsvector_to_array(to_tsvector('english', typed)))[1] AS lexeme) AS stem "
-            "WHERE lexeme IS NOT NULL "
-            "AND NOT EXISTS (SELECT 1 FROM postings_searchword w WHERE w.lexeme = stem.lexeme)",
+            "WHERE numnode(plainto_tsquery('english', typed)) > 0 AND NOT EXISTS ("
+            "    SELECT 1 FROM postings_posting p WHERE p.search_vector @@ plainto_tsquery('english', typed)"
+            "    AND p.status = 'published' AND p.expires_at > now())",
             [words],
         )
         return {typed for (typed,) in cursor.fetchall()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postings.models import SearchWord
-from postings.search import SearchCriteria, posting_search
+from postings.search import SearchCriteria, posting_search, suggestions
 from postings.search.suggestions import did_you_mean, edit_distance, search_words_refresh
 from postings.tasks import search_words_refresh_task
 from tests.factories import EmployerFactory, ExpiredPostingFactory, PublishedPostingFactory
@@ -109,3 +109,17 @@ def test_edit_distance():
     assert edit_distance("ab", "ba", 2) == 1
     assert edit_distance("kitten", "sitting", 5) == 3
     assert edit_distance("kitten", "sitting", 1) == 2  # gives up past the most allowed
+
+
+def test_a_word_of_a_posting_newer_than_the_table_is_never_corrected(words):
+    """Whether a word is in a posting is asked of the search index, which is always current."""
+    PublishedPostingFactory(title="Radiopharmacy Technician")
+    assert did_you_mean("radiopharmacy") is None
+
+
+def test_the_words_come_from_the_newest_open_postings_only(words, monkeypatch):
+    monkeypatch.setattr(suggestions, "WORDS_FROM_POSTINGS", 1)
+    PublishedPostingFactory(title="Radiopharmacy Technician", description="Isotopes.", duties=[], systems=[])
+    search_words_refresh()
+    assert SearchWord.objects.filter(word="isotopes").exists()
+    assert not SearchWord.objects.filter(word="compounding").exists()
