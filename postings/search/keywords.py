@@ -92,11 +92,16 @@ def _render(node: Node, mode: str) -> tuple[str, list] | None:
             return None
         inner = _render(node.children[0], mode)
         return f"!!({inner[0]})", inner[1]
-    parts = [part for part in (_render(child, mode) for child in node.children) if part is not None]
-    if not parts:
+    sqls, params = [], []
+    for child in node.children:
+        part = _render(child, mode)
+        if part is not None:
+            sqls.append(f"({part[0]})")
+            params += part[1]
+    if not sqls:
         return None
     operator = {"or": " || ", "and": " <-> " if mode == "title" else " && "}[node.kind]
-    return operator.join(f"({sql})" for sql, _ in parts), [param for _, params in parts for param in params]
+    return operator.join(sqls), params
 
 
 # -- Reading the text -----------------------------------------------------------------------------------------
@@ -192,11 +197,25 @@ def _run(tokens: list[Token], *, multiword: bool) -> list[Node]:
                 break
         if length == 1:
             typed = _word(words[0])
-        else:  # each word as it finds on its own
+        else:  # each word as it finds on its own; a form that only says these words over is left out
             typed = _all([node for token in words for node in _run([token], multiword=False)])
+            alternatives = tuple(form for form in alternatives if not _said_by(form, words))
         nodes.append(_any([typed, *(_leaf(form) for form in alternatives)]))
         start += length
     return nodes
+
+
+def _said_by(form: str, words: list[Token]) -> bool:
+    """Whether the words typed, each as itself or a one-word form of it, find every posting the form (a phrase)
+    finds: "pharmacy tech" says "pharm technician" already, but not "rx tech"."""
+    form_words = _normalized(form)
+    if len(form_words) != len(words) or any(len(token.parts) != 1 for token in words):
+        return False
+    for word, token in zip(form_words, words, strict=True):
+        own = {token.parts} | {_normalized(alternative) for alternative in _alternatives(token.parts)}
+        if (word,) not in own:
+            return False
+    return True
 
 
 @lru_cache(maxsize=2048)
@@ -254,11 +273,15 @@ def _children(node: Node, kind: str) -> tuple[Node, ...]:
 # -- The query for the ORM --------------------------------------------------------------------------------------
 
 
+# One field for every query: building a Field costs more than the rest of a query's expression.
+TSQUERY_FIELD = SearchQueryField()
+
+
 class TsQuery(SearchQuery):
     """A tsquery written in SQL, usable wherever Django takes a SearchQuery (`search_vector=...`, SearchRank)."""
 
     def __init__(self, sql: str, params: tuple):
-        Func.__init__(self, output_field=SearchQueryField())
+        Func.__init__(self, output_field=TSQUERY_FIELD)
         self.sql, self.params, self.invert, self.config = sql, tuple(params), False, None
 
     def as_sql(self, compiler, connection, **extra):
