@@ -11,8 +11,9 @@ generated alerts and postings, drawing parameters from every criterion of the re
 Speed comes from candidates. Each alert stores a few `match_keys` (place x setting x arrangement x
 experience, "*" for any) and each posting produces every key it could satisfy, so the database pairs alerts
 and postings with one equality join (or the GIN index, for a handful of postings) before evaluating the
-exact predicate on the candidates only. Keywords are parsed once per alert (a stored tsquery) and each
-distinct query is run once per posting of the batch. docs/benchmarks.md has the figures.
+exact predicate on the candidates only. Keywords are parsed once per alert, by the search's own code (a stored
+tsquery: `keywords_tsquery`), and each distinct query is run once per posting of the batch. docs/benchmarks.md
+has the figures.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from django.db import connection
 from applicants.managers import credential_valid_on_sql
 from postings.geo import EARTH_RADIUS_KM, bounding_box
 from postings.models import Place
-from postings.search import CRITERIA, SearchCriteria
+from postings.search import CRITERIA, SearchCriteria, keywords_tsquery
 from postings.search.criteria import ARRANGEMENT, CHOICE_CRITERIA, EXPERIENCE, SETTING
 
 # The choice criteria whose values make the candidate keys (see alert_match_keys): their order is the keys'
@@ -78,6 +79,7 @@ def alert_criteria(search: SearchCriteria) -> AlertCriteria:
     params.pop("posted_within", None)
     columns: dict = {
         "keywords": search.keywords,
+        "keywords_query": keywords_tsquery(search.keywords),
         "country": search.get("country") or "",
         "region": search.get("region") or "",
         "city": search.get("city") or "",

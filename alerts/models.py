@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import BrinIndex, GinIndex
-from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -50,14 +49,10 @@ class Alert(models.Model):
 
     # The criteria in typed columns, for matching. Computed once, by the code search uses (matching.py).
     keywords = models.CharField(max_length=200, blank=True)
-    keywords_query = models.GeneratedField(
-        expression=models.Case(
-            models.When(keywords="", then=models.Value(None)),
-            default=SearchQuery(models.F("keywords"), search_type="websearch", config="english"),
-        ),
-        output_field=TsQueryField(null=True),
-        db_persist=True,
-    )
+    # The keywords as the search reads them (hyphens, the pharmacy vocabulary ...), as the text of a tsquery
+    # computed by the search's own code (postings.search.keywords_tsquery); NULL without keywords. Recomputed
+    # daily (alerts_keyword_queries_refresh), so a change to the vocabulary reaches saved alerts.
+    keywords_query = TsQueryField(null=True, blank=True)
     country = models.CharField(max_length=2, blank=True)
     region = models.CharField(max_length=6, blank=True)
     city = models.CharField(max_length=100, blank=True)

@@ -9,7 +9,7 @@ from django.db import OperationalError
 
 from .services.delivery import alerts_deliver, alerts_deliver_pending
 from .services.ledger import alerts_match_due, alerts_match_posting
-from .services.subscriptions import alerts_purge
+from .services.subscriptions import alert_keyword_queries_refresh, alerts_purge
 
 # Connection-level trouble only (SMTP refusals are handled per message by the service). smtplib's errors
 # are OSErrors, like refused connections and timeouts.
@@ -45,3 +45,9 @@ def alerts_deliver_pending_task() -> int:
 @shared_task(acks_late=True)
 def alerts_purge_task() -> int:
     return alerts_purge()
+
+
+@shared_task(acks_late=True)
+def alert_keyword_queries_refresh_task() -> int:
+    """Beat, daily: saved keywords read as the search reads them today."""
+    return alert_keyword_queries_refresh()

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt, Substr
 from django.utils import timezone
@@ -18,18 +17,6 @@ from .geo import EARTH_RADIUS_KM, bounding_box
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
 # Columns no list page shows, each kilobytes per row (the search documents are kept by triggers).
 LARGE_COLUMNS = ("description", "search_vector", "search_head")
-# A negation in websearch syntax: a minus that does not follow a letter or digit ("-remote", not "x-ray").
-NEGATION = re.compile(r"(?<!\w)-")
-# An alternative ("nights or weekends") and a quoted phrase in websearch syntax.
-DISJUNCTION = re.compile(r"(?i)(?<!\w)or(?!\w)")
-PHRASE = re.compile(r'"([^"]*)"')
-# What websearch turns into phrase operators: a quote, or words joined by punctuation ("x-ray", "i.v.").
-PHRASE_SYNTAX = re.compile(r'"|\w[^\w\s]+\w')
-PUNCTUATION = re.compile(r"[^\w\s]")
-
-
-def websearch(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config="english")
 
 
 def distance_km_expression(latitude: float, longitude: float):
@@ -186,7 +173,8 @@ class PostingQuerySet(models.QuerySet):
     # -- Search ---------------------------------------------------------------------------------
 
     def search(self, text: str, *, gathering: bool = False) -> PostingQuerySet:
-        """Full-text match on the stored document: stemmed English, websearch syntax ("phrase", -word, or).
+        """Full-text match on the stored document: the keywords as `search.keywords` reads them (stemmed
+        English, websearch syntax, hyphenated words, the pharmacy vocabulary, references).
 
         The whole document (~2 KB) is stored out of the row, so testing it costs a lookup per row; most
         matches are found in its head (title, employer, duties, systems: in the row) first. The whole
@@ -201,22 +189,38 @@ class PostingQuerySet(models.QuerySet):
         words alone, once: asked for the phrase in both documents, as above, it reads both indexes' lists
         of every word (about a third more time for "sterile compounding" in Texas).
         """
-        query = websearch(text)
-        if NEGATION.search(text) or (gathering and not PHRASE_SYNTAX.search(text)):
+        from .search.keywords import keyword_query  # the search package reads this module's models
+
+        keywords = keyword_query(text)
+        query = keywords.query
+        if keywords.negated or (gathering and not keywords.has_phrase):
             return self.filter(search_vector=query)
         if gathering:
-            words = websearch(PUNCTUATION.sub(" ", text))  # '"iv room"' -> 'iv' & 'room'; "x-ray" -> 'x' & 'ray'
             # The head, out of reach of its index (coalesce), so that it is tested in the row, not scanned.
             in_row = Coalesce(F("search_head"), Value("", output_field=SearchVectorField()))
             return self.alias(head_in_row=in_row).filter(
-                Q(search_vector=words) & (Q(head_in_row=query) | Q(search_vector=query))
+                Q(search_vector=keywords.words) & (Q(head_in_row=query) | Q(search_vector=query))
             )
         return self.filter(Q(search_head=query) | Q(search_vector=query))
 
     def ranked(self, text: str) -> PostingQuerySet:
-        """Ordered by relevance, title first; meant for a handful of candidates (see `top_candidates`)."""
-        rank = SearchRank(F("search_vector"), websearch(text), weights=RANK_WEIGHTS, normalization=1)
-        return self.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+        """Ordered by relevance, as a technician ranks jobs: first the titles that say the words searched for
+        one after another (`title_phrase`), then by weighted rank (the title weighs most, the description
+        least), then the newest. Meant for a handful of candidates (see `top_candidates`)."""
+        from .search.keywords import keyword_query  # the search package reads this module's models
+
+        keywords = keyword_query(text)
+        rank = SearchRank(F("search_vector"), keywords.query, weights=RANK_WEIGHTS, normalization=1)
+        if keywords.title_phrase is None:  # nothing but negations
+            return self.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+        # The title's lexemes (weight A) of the head, in the row, positions and all.
+        title = Func(F("search_head"), Value("{a}"), function="ts_filter", output_field=SearchVectorField())
+        phrase_in_title = ExpressionWrapper(Q(title_document=keywords.title_phrase), output_field=models.BooleanField())
+        return (
+            self.alias(title_document=title)
+            .annotate(rank=rank, phrase_in_title=phrase_in_title)
+            .order_by("-phrase_in_title", "-rank", "-published_at", "-id")
+        )
 
     def near(self, *, latitude: float, longitude: float, radius_km: float) -> PostingQuerySet:
         """Within the radius, by great-circle distance (annotated as `distance_km`); remote roles count everywhere.

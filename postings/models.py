@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Length, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -259,7 +259,8 @@ class Posting(models.Model):
     apply_email = models.EmailField(blank=True)
 
     # Full-text search: kept current by database triggers (migration 0003), including when the
-    # employer is renamed. Title weighs most (A), then employer (B), duties and systems (C), description (D).
+    # employer is renamed. Title weighs most (A), then employer (B), duties and systems (C), description (D);
+    # the reference is one lexeme of its own, found by an exact search for it (migration 0019).
     search_vector = SearchVectorField(null=True, editable=False)
     # Its first part (A, B and C) on its own: small enough to stay in the row, so most matches are found without
     # reading the whole document (migration 0012, PostingQuerySet.search).
@@ -693,3 +694,22 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id} expiring {self.expires_at:%Y-%m-%d}"
+
+
+class SearchWord(models.Model):
+    """A word the newest open postings use, as written (lower case), with its stem and the number of those
+    postings that use it: what "did you mean" suggests from. The whole table is rebuilt from the postings by a
+    beat task (postings.search.suggestions.search_words_refresh)."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    lexeme = models.CharField(max_length=100, help_text="The stem a search matches it by.")
+    postings = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Candidates for a correction: words of about the same length (suggestions.did_you_mean).
+            models.Index(Length("word"), F("word"), name="search_word_by_length"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

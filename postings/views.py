@@ -144,6 +144,7 @@ class PostingListView(TemplateView):
             # Each choice criterion's checkboxes, with their counts where it has them.
             choice_fields=[(filterset.form[c.name], result.facets.get(c.name)) for c in CHOICE_CRITERIA],
             sort_labels=SORT_PHRASES,
+            suggestion=result.did_you_mean,
             **kwargs,
         )
 

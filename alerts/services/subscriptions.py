@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from jobboard.mail import email_send
+from postings.search import keywords_tsquery
 
 from ..matching import AlertCriteria, alert_match_keys, alert_name, database_upper
 from ..models import Alert, AlertDelivery
@@ -300,3 +301,20 @@ def alerts_purge(*, now: datetime | None = None) -> int:
     unconfirmed, _ = Alert.objects.unconfirmed_before(now - UNCONFIRMED_KEPT).delete()
     unsubscribed, _ = Alert.objects.unsubscribed_before(now - UNSUBSCRIBED_KEPT).delete()
     return unconfirmed + unsubscribed
+
+
+def alert_keyword_queries_refresh() -> int:
+    """Each alert's stored keywords query recomputed as the search now reads its keywords, where it changed (the
+    pharmacy vocabulary was edited, say), so an alert keeps finding what its search page finds. Idempotent;
+    returns the number of alerts changed. One query per distinct keywords, which are few."""
+    changed = 0
+    distinct = Alert.objects.exclude(keywords="").values_list("keywords", flat=True).distinct().order_by()
+    for text in distinct.iterator():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE alerts_alert SET keywords_query = %s::tsquery "
+                "WHERE keywords = %s AND keywords_query IS DISTINCT FROM %s::tsquery",
+                [query := keywords_tsquery(text), text, query],
+            )
+            changed += cursor.rowcount
+    return changed

@@ -253,9 +253,8 @@ def applications_not_selected(*, applications: Iterable[Application], by) -> int
     if changed:
         from applicants.tasks import application_decisions_send_due_task
 
-        transaction.on_commit(
-            lambda: application_decisions_send_due_task.apply_async(countdown=settings.DECISION_UNDO_SECONDS + 1)
-        )
+        # A nudge: the once-a-minute sweep sends them too if the broker is unreachable now.
+        enqueue_on_commit(application_decisions_send_due_task, countdown=settings.DECISION_UNDO_SECONDS + 1)
     return changed
 
 

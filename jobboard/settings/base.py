@@ -247,6 +247,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("EMAIL_SWEEP_SECONDS", default=60),
     },
     "alerts-purge": {"task": "alerts.tasks.alerts_purge_task", "schedule": 24 * 60 * 60},
+    # Saved keywords read again as the search reads them now (a vocabulary change reaches saved alerts).
+    "alerts-refresh-keyword-queries": {
+        "task": "alerts.tasks.alert_keyword_queries_refresh_task",
+        "schedule": 24 * 60 * 60,
+    },
+    # The words of open postings that "did you mean" suggests from.
+    "refresh-search-words": {"task": "postings.tasks.search_words_refresh_task", "schedule": 6 * 60 * 60},
 }
 
 POSTING_DEFAULT_DAYS = 30

@@ -6,6 +6,7 @@
     result.total        # the number of results, counted up to RESULT_BOUND (`exceeds_bound` beyond)
     result.facets       # {"setting": {"hospital": 12, ...}, "employment_type": {...}, ...}
     result.page         # Django's Page over the results (numbers, neighbours); its objects are the ids
+    result.did_you_mean # "technician" for a search of "techncian" that finds nothing (else None)
     result.postings(Posting.objects.open().for_cards())   # the page's postings, in order, in one query
 
 - `SearchCriteria`: a validated search. The search form (`postings.filters.PostingFilter.criteria`) builds it
@@ -13,10 +14,19 @@
 - `posting_search(criteria, *, order, page)`: the results, in the order asked for ("relevance", "newest",
   "pay", "distance"; the default follows the criteria), their bounded total and their facet counts.
 - `matching_postings(criteria)`: every posting the search finds, unsorted: what job alerts agree with.
+- `keywords_tsquery(text)`: the keywords as the search reads them, as the text of a tsquery: what an alert stores.
+
+What the keywords mean is `keywords.py`'s to say (websearch syntax; hyphenated words found apart, joined or
+hyphenated; the pharmacy vocabulary; an employer's reference), from the table of short forms and expansions in
+`vocabulary.py`, which a pharmacist can review. Relevance (`PostingQuerySet.ranked`): a title that says the words
+searched for in a row first, then the weighted rank (title over employer, duties and systems, over description),
+then the newest. `suggestions.py` keeps the words of open postings (`SearchWord`, rebuilt by beat) and offers
+"did you mean" from them.
 - `criteria.CRITERIA`: the registry of every criterion (its parameters, form fields, narrowing, facet tokens,
   its part of an alert's name, its test strategy). Adding a criterion is one declaration there.
 
 Everything else (`_planner`: windows, candidates, estimates, the raw SQL) is private: see docs/benchmarks.md.
+`suggestions.search_words_refresh` is the one write, run by beat (postings.tasks).
 """
 
 from __future__ import annotations
@@ -29,6 +39,8 @@ from django.utils.functional import cached_property
 from ..models import Posting
 from ._planner import RESULT_BOUND, SearchPlan
 from .criteria import CRITERIA, SearchCriteria, held_credentials, narrow, register_held_credentials
+from .keywords import tsquery_text as keywords_tsquery
+from .suggestions import did_you_mean
 
 __all__ = [
     "CRITERIA",
@@ -36,6 +48,7 @@ __all__ = [
     "SearchCriteria",
     "SearchResult",
     "held_credentials",
+    "keywords_tsquery",
     "matching_postings",
     "posting_search",
     "register_held_credentials",
@@ -71,6 +84,15 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     order: str
     page: Page
+
+    @cached_property
+    def did_you_mean(self) -> str | None:
+        """For a search that finds nothing, its keywords with each word that no open posting uses replaced by
+        the nearest word that some do (`suggestions.did_you_mean`): to offer as a link, never to search
+        instead. None when it finds something or nothing is misspelled."""
+        if self.total or not self.criteria.keywords:
+            return None
+        return did_you_mean(self.criteria.keywords)
 
     def postings(self, queryset=None) -> list[Posting]:
         """The page's postings, in order, read by id in one query from `queryset` (the open ones by default)

@@ -17,11 +17,12 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Q
 
-from ..managers import DISJUNCTION, NEGATION, PHRASE, PostingQuerySet, websearch
+from ..managers import PostingQuerySet
 from ..models import Posting
 from . import criteria as registry
 from .criteria import SearchCriteria
 from .facets import in_buckets, nearby_facets
+from .keywords import DISJUNCTION, NEGATION, PHRASE, keyword_query
 
 RANK_CANDIDATES = 1000
 # The results of a search counted and paged up to here: the total shows as "1,000+" beyond. An exact COUNT(*)
@@ -195,7 +196,7 @@ def keyword_estimate(queryset: PostingQuerySet, text: str) -> int:
     common the words are. Cached for five minutes, like the statistics it comes from."""
     digest = hashlib.sha256(text.encode()).hexdigest()
     key = f"postings:keyword-estimate:{connections[queryset.db].settings_dict['NAME']}:{digest}"
-    everywhere = queryset.model.objects.filter(search_vector=websearch(text))
+    everywhere = queryset.model.objects.filter(search_vector=keyword_query(text).query)
     return cache.get_or_set(key, lambda: estimated_count(everywhere), TABLE_ESTIMATE_SECONDS)
 
 

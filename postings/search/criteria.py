@@ -39,6 +39,7 @@ from ..models import (
     Shift,
 )
 from . import facets
+from .keywords import searchable
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -126,7 +127,9 @@ class SearchCriteria:
 
     @property
     def keywords(self) -> str:
-        return self.values.get("q", "")
+        """The keywords, or "" when they have nothing to search for ("*", '""'): a browse, as without them."""
+        text = self.values.get("q", "")
+        return text if searchable(text) else ""
 
     @property
     def place(self):
@@ -313,6 +316,7 @@ def _narrow_qualified(queryset: QuerySet, criteria: SearchCriteria) -> QuerySet:
 _KEYWORD_SAMPLES = [
     '"iv room"', "sterile -retail", "billing or nuclear", "the", "technician", "night", "Pyxis", "C++",
     "prior authorization", "newcomers -trainee", "zzzunmatched", "room", '"pharmacy technician" austin',
+    "mail-order", "pharm tech", "rx tech", "IV", "-ltc", "prior auth or tpn", "REQ-1001", "*", '""',
 ]  # fmt: skip
 
 
@@ -326,6 +330,7 @@ KEYWORDS = Criterion(
     describe=lambda criteria, first: f"“{criteria.keywords}”" if criteria.keywords else None,
     strategies={"q": lambda st: st.sampled_from(_KEYWORD_SAMPLES) | _any_text(st, 30)},
     alerts="keywords",
+    canonical=lambda criteria: {"q": criteria.keywords} if criteria.keywords else {},
 )
 SETTING = ChoiceCriterion(
     name="setting",

@@ -65,7 +65,7 @@ def posting_fill(*, posting: Posting, by, reason: str = "") -> Posting:
     """The job is taken: it stops taking applications, and its waiting applicants hear so (the applicants' task)."""
     posting_transition(posting=posting, to=Status.FILLED, by=by, reason=reason)
     posting.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: enqueue(APPLICATIONS_POSTING_FILLED_TASK, posting_id=posting.pk), robust=True)
+    enqueue_on_commit(APPLICATIONS_POSTING_FILLED_TASK, posting_id=posting.pk)
     return posting
 
 

@@ -5,7 +5,8 @@ postings /jobs/ shows, for parameters of every criterion of the search registry 
 drawn here without anyone listing it), for alerts and postings drawn from a space built to hit the edges: remote roles
 in and out of the country, cities in other cases and with accents, places across a border, radii around
 the distances, pay right at a floor (hourly and yearly), required, preferred and jurisdictional
-credentials, keywords with phrases, negation, "or" and stop words.
+credentials, keywords with phrases, negation, "or" and stop words, hyphenated words, short forms of the pharmacy
+vocabulary, references and keywords that browse.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ DESCRIPTIONS = [
     "Work prior authorizations and third-party billing from home.",
     "Handle radiopharmaceuticals; training provided for newcomers.",
     "Restock Pyxis and Omnicell cabinets on night shift.",
+    "Mail-order pharmacy serving long-term care homes; prior auth work.",
+    "LTC pharmacy: TPN and IV batches, mail order refills.",
 ]
 # Hourly equivalents at a floor's edge: 21.63 / 21.64 and the yearly 45,000 (21.63/h) / 45,010 (21.64/h).
 PAYS = [
@@ -84,6 +87,8 @@ PAYS = [
 KEYWORDS = [
     '"iv room"', "sterile -retail", "billing or nuclear", "the", "technician", "night", "Pyxis", "C++",
     "prior authorization", "newcomers -trainee", "zzzunmatched", "room", '"pharmacy technician" austin',
+    "mail-order", "pharm tech", "rx tech", "ltc", "-ltc", "long-term care", "prior auth or tpn", "REQ-3", "*", '""',
+    "mailorder -iv", "techs", "PA",
 ]  # fmt: skip
 NEAR = ["78701", "Austin, TX", "Toronto", "Detroit, MI", "Seattle, WA", "Springfield, MO"]
 CITIES = ["Austin", "austin", "AUSTIN", "Montréal", "MONTRÉAL", "Windsor", "Springfield"]
@@ -174,6 +179,7 @@ def make_postings(rng: random.Random, count: int, *, published_from=None) -> lis
             pay_max=Decimal(pay_max),
             training_provided=rng.random() < 0.3,
             published_at=now + timedelta(seconds=number + 1),
+            reference=f"REQ-{number}",
             expires_at=now + timedelta(days=30),
             **{criterion.column: random_choice(rng, criterion) for criterion in OTHER_CHOICES},
         )
