@@ -113,15 +113,42 @@ def test_city_is_matched_whatever_its_case():
     assert titles(search(city="austin")) == ["Austin"]
 
 
-def test_remote_postings_are_found_from_anywhere_in_their_country():
+def test_a_place_finds_the_roles_worked_there_and_remote_roles_only_when_asked_for():
     PublishedPostingFactory(title="Austin", **AUSTIN)
+    PublishedPostingFactory(title="Remote from Texas", arrangement="remote", **{**HOUSTON, "city": ""})
     PublishedPostingFactory(title="Remote from Florida", arrangement="remote", country="US", region="US-FL",
                             city="", latitude=None, longitude=None)  # fmt: skip
     PublishedPostingFactory(title="Remote in Canada", arrangement="remote", **{**TORONTO, "city": ""})
 
-    assert set(titles(search(region="US-TX"))) == {"Austin", "Remote from Florida"}
-    assert set(titles(search(near="Austin, TX", radius=10))) == {"Austin", "Remote from Florida", "Remote in Canada"}
+    assert titles(search(region="US-TX")) == ["Austin"]
+    assert titles(search(country="US")) == ["Austin"]
+    assert titles(search(city="Austin")) == ["Austin"]
+    assert titles(search(near="Austin, TX", radius=200)) == ["Austin"]
+    # The toggle adds the remote roles hiring in the place's country, wherever their employer sits.
+    assert set(titles(search(region="US-TX", remote="1"))) == {"Austin", "Remote from Texas", "Remote from Florida"}
+    assert set(titles(search(near="Austin, TX", radius=10, remote="1"))) == {
+        "Austin", "Remote from Texas", "Remote from Florida"
+    }  # fmt: skip
+    assert titles(search(near="Toronto", remote="1")) == ["Remote in Canada"]
+    # Asking for remote roles is asking for them in the place's country too.
+    assert set(titles(search(region="US-TX", arrangement="remote"))) == {"Remote from Texas", "Remote from Florida"}
     assert titles(search(region="US-TX", arrangement="on-site")) == ["Austin"]
+    # Without a place, remote roles are jobs like any other.
+    assert len(search()) == 4
+
+
+def test_remote_roles_have_no_distance_and_come_after_the_radius(client):
+    PublishedPostingFactory(title="Round Rock", **ROUND_ROCK)
+    PublishedPostingFactory(title="Remote from Texas", arrangement="remote", **{**HOUSTON, "city": ""})
+    PublishedPostingFactory(title="Remote at the antipode", arrangement="remote", country="US", region="US-FL",
+                            city="", latitude=-30.0, longitude=82.0)  # fmt: skip
+
+    found = search(near="Austin, TX", radius=50, sort="distance", remote="1")
+
+    assert titles(found) == ["Round Rock", "Remote at the antipode", "Remote from Texas"]
+    assert [posting.distance_km is None for posting in found] == [False, True, True]
+    page = client.get(LIST_URL, {"near": "Austin, TX", "radius": "50", "sort": "distance", "remote": "1"})
+    assert page.content.decode().count("mi away") == 1
 
 
 def test_radius_narrows_by_great_circle_distance_and_sorts_nearest_first():
