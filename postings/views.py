@@ -77,15 +77,16 @@ def browse_total(criteria) -> int | None:
         if needs not in given:
             given.pop(name, None)
     counts = browse_counts()
-    match given:
-        case {}:
-            return counts["total"]
-        case {"setting": (setting,)}:
-            return counts["setting"].get(setting, 0)
-        case {"region": region}:
-            return counts["region"].get(region, 0)
-        case {"arrangement": ("remote",)}:
-            return counts["remote"]
+    if not given:
+        return counts["total"]
+    if len(given) > 1:
+        return None
+    if setting := given.get("setting"):
+        return counts["setting"].get(setting[0], 0) if len(setting) == 1 else None
+    if region := given.get("region"):
+        return counts["region"].get(region, 0)
+    if given.get("arrangement") == ("remote",):
+        return counts["remote"]
     return None
 
 
