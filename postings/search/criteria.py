@@ -48,7 +48,8 @@ INVALID_CHOICE = {"invalid_choice": "Choose one of the listed options."}
 COUNTRY_CHOICES = [("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom")]
 COUNTRY_NAMES = {"US": "the United States", "CA": "Canada", "GB": "the United Kingdom"}
 UNIT_CHOICES = [("mi", "miles"), ("km", "km")]
-PAY_PERIOD_CHOICES = [("hour", "hour"), ("year", "year")]
+# Per hour is the empty default, so that a URL carries the period only when it is a year.
+PAY_PERIOD_CHOICES = [("year", "year")]
 POSTED_WITHIN_CHOICES = [("1", "Last 24 hours"), ("3", "Last 3 days"), ("7", "Last week"), ("14", "Last 2 weeks"),
                          ("30", "Last 30 days")]  # fmt: skip
 DEFAULT_RADIUS = 25
@@ -330,7 +331,7 @@ def _pay_params(criteria: SearchCriteria) -> dict:
     if "pay_min" not in criteria.values:
         return {}
     params = {"pay_min": number(criteria.get("pay_min"))}
-    if criteria.get("pay_period") == "year":  # "hour" is the default
+    if criteria.get("pay_period") == "year":
         params["pay_period"] = "year"
     return params
 
@@ -460,7 +461,7 @@ PAY = Criterion(
             help_text="Yearly salaries are compared as hourly over 2,080 hours.",
         ),
         # Per hour by default; a floor above HOURLY_CEILING is yearly whatever it says (nobody earns $45,000/h).
-        "pay_period": _choice("Per", PAY_PERIOD_CHOICES, empty_label=None),
+        "pay_period": _choice("Per", PAY_PERIOD_CHOICES, empty_label="hour"),
     },
     narrow=lambda queryset, criteria: (
         queryset.filter(facets.paying_at_least(criteria.hourly_floor)) if "pay_min" in criteria.values else queryset
@@ -468,7 +469,7 @@ PAY = Criterion(
     describe=lambda criteria, first: _describe_pay(criteria, first) if "pay_min" in criteria.values else None,
     strategies={
         "pay_min": lambda st: st.decimals(min_value=0, max_value=100_000, places=3, allow_nan=False).map(str),
-        "pay_period": lambda st: st.sampled_from(["hour", "year"]),
+        "pay_period": lambda st: st.just("year"),
     },
     alerts="pay_floor_hourly",
     canonical=_pay_params,

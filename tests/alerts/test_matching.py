@@ -212,7 +212,7 @@ def random_params(rng: random.Random, *, with_user: bool) -> dict:
     if maybe(0.3):
         params["pay_min"] = rng.choice(PAY_FLOORS)
         if maybe(0.5):
-            params["pay_period"] = rng.choice(["hour", "year"])
+            params["pay_period"] = "year"
     if maybe(0.2):
         params["training"] = "1"
     if with_user and maybe(0.5):
