@@ -51,7 +51,8 @@ def rotation() -> list[tuple[str, dict]]:
     for page in (10, 25, 50):
         queries.append(("deep pages", {"page": str(page)}))
         queries.append(("deep pages", {"q": "technician", "page": str(page)}))
-        queries.append(("deep pages", {"region": "US-CA", "page": str(page), "sort": "pay"}))
+        # With remote roles: California alone has no 50th page at 10k, now that they come only when asked for.
+        queries.append(("deep pages", {"region": "US-CA", "remote": "1", "page": str(page), "sort": "pay"}))
     return queries
 
 
