@@ -95,6 +95,8 @@ def alert_criteria(search: SearchCriteria) -> AlertCriteria:
         "latitude_cosine": None,
         "longitude_radians": None,
         "pay_floor_hourly": None,
+        "remote": search.includes_remote,
+        "near_country": "",
         "training": bool(search.get("training")),
         "qualified": bool(search.get("qualified")),
     }
@@ -105,6 +107,7 @@ def alert_criteria(search: SearchCriteria) -> AlertCriteria:
         phi = math.radians(place.latitude)
         columns |= {
             "place_label": place.label[:120],
+            "near_country": place.country,
             "latitude": place.latitude,
             "longitude": place.longitude,
             "radius_km": circle["radius_km"],
@@ -149,11 +152,13 @@ def alert_name(criteria: AlertCriteria) -> str:
 def _place_keys(columns: dict, city_upper: str) -> list[str]:
     """Keys that every posting satisfying the alert's place clauses carries (see POSTING_KEYS).
 
-    in_place(): on-site roles in the place ("r:", "y:" or "c:"), or remote ones in its country ("rc:"),
-    or anywhere ("remote") when no country is known. near(): the grid cells the bounding box covers, or any
-    remote role. When both apply, in_place's keys are enough: a match must satisfy both.
+    in_place(): on-site roles in the place ("r:", "y:" or "c:"), and when remote roles are included, remote
+    ones in its country ("rc:"), or anywhere ("remote") when no country is known. near(): the grid cells the
+    bounding box covers, and (when included) any remote role. When both apply, in_place's keys are enough: a
+    match must satisfy both.
     """
     country, region, city = columns["country"], columns["region"], columns["city"]
+    remote = columns["remote"]
     if country or region or city:
         if region:
             here = f"r:{region}"
@@ -162,7 +167,7 @@ def _place_keys(columns: dict, city_upper: str) -> list[str]:
         else:
             here = f"c:{country}"
         remote_country = country or region.split("-", 1)[0]
-        return [here, f"rc:{remote_country}" if remote_country else "remote"]
+        return [here, f"rc:{remote_country}" if remote_country else "remote"] if remote else [here]
     if columns["latitude"] is not None:
         # Widened by a hair: PostgreSQL's point-in-box test (near()) allows a tolerance of 1e-6 at the edges.
         min_lat, max_lat = columns["min_latitude"] - BOX_TOLERANCE, columns["max_latitude"] + BOX_TOLERANCE
@@ -171,8 +176,8 @@ def _place_keys(columns: dict, city_upper: str) -> list[str]:
             lats = range(math.floor(min_lat / size), math.floor(max_lat / size) + 1)
             lons = range(math.floor(min_lon / size), math.floor(max_lon / size) + 1)
             if len(lats) * len(lons) <= MAX_CELLS:
-                return [f"{prefix}:{lat}:{lon}" for lat in lats for lon in lons] + ["remote"]
-        return ["geo", "remote"]
+                return [f"{prefix}:{lat}:{lon}" for lat in lats for lon in lons] + (["remote"] if remote else [])
+        return ["geo", "remote"] if remote else ["geo"]
     return ["*"]
 
 
@@ -216,7 +221,7 @@ ARRAY(
 # The alert columns the predicate reads, carried along with each candidate (no second look-up per pair).
 ALERT_COLUMNS = """a.id, a.user_id, a.keywords, a.keywords_query, a.country, a.region, a.city, a.latitude,
     a.min_latitude, a.max_latitude, a.min_longitude, a.max_longitude, a.latitude_radians, a.latitude_cosine,
-    a.longitude_radians, a.radius_km, a.facet_keys, a.facet_groups,
+    a.longitude_radians, a.radius_km, a.remote, a.near_country, a.facet_keys, a.facet_groups,
     a.pay_floor_hourly, a.training, a.qualified, a.matching_from, a.last_digest_at"""
 POSTING_COLUMNS = """b.id, b.facets, b.arrangement, b.country, b.region,
     b.city_upper, b.latitude, b.longitude, b.pay_max_hourly, b.published_at, b.open_to_newcomers, b.keyword_hits"""
@@ -265,26 +270,28 @@ matches AS (
       -- ...), the posting's facets hold one
       AND (a.facet_groups = 0 OR a.facet_groups = (
           SELECT count(DISTINCT split_part(k, ':', 1)) FROM unnest(a.facet_keys) AS k WHERE k = ANY(b.facets)))
-      -- in_place(): the place, or a remote role in its country (anywhere when only a city is given)
+      -- in_place(): an on-site or hybrid role in the place, or (remote roles included) a remote role in its
+      -- country (anywhere when only a city is given)
       AND (
           (a.country = '' AND a.region = '' AND a.city = '')
-          OR ((a.country = '' OR b.country = a.country)
+          OR (b.arrangement <> 'remote'
+              AND (a.country = '' OR b.country = a.country)
               AND (a.region = '' OR b.region = a.region)
               AND (a.city = '' OR b.city_upper = upper(a.city::text)))
-          OR (b.arrangement = 'remote' AND (
+          OR (a.remote AND b.arrangement = 'remote' AND (
               (a.country = '' AND a.region = '')
               OR b.country = CASE WHEN a.country <> '' THEN a.country ELSE split_part(a.region, '-', 1) END))
       )
-      -- near(): inside the box (the same point-in-box test) and the great circle (the same expression as
-      -- distance_km_expression), or remote
+      -- near(): an on-site or hybrid role inside the box (the same point-in-box test) and the great circle (the
+      -- same expression as distance_km_expression), or (remote roles included) a remote role in the place's country
       AND (
           a.latitude IS NULL
-          OR (point(b.longitude, b.latitude)
+          OR (b.arrangement <> 'remote' AND point(b.longitude, b.latitude)
                   <@ box(point(a.min_longitude, a.min_latitude), point(a.max_longitude, a.max_latitude))
               AND (%(diameter)s * ASIN(LEAST(SQRT((POWER(SIN(((RADIANS(b.latitude) - a.latitude_radians) / 2)), 2)
                    + ((a.latitude_cosine * COS(RADIANS(b.latitude)))
                    * POWER(SIN(((RADIANS(b.longitude) - a.longitude_radians) / 2)), 2)))), 1.0))) <= a.radius_km)
-          OR b.arrangement = 'remote'
+          OR (a.remote AND b.arrangement = 'remote' AND b.country = a.near_country)
       )
       -- paying_at_least()
       AND (a.pay_floor_hourly IS NULL OR b.pay_max_hourly >= a.pay_floor_hourly)

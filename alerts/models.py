@@ -75,6 +75,10 @@ class Alert(models.Model):
     facet_keys = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     facet_groups = models.PositiveSmallIntegerField(default=0)
     pay_floor_hourly = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # Remote roles included in a place or radius search (SearchCriteria.includes_remote); near_country is the
+    # country of the "near" place, whose remote roles a radius search then includes.
+    remote = models.BooleanField(default=False)
+    near_country = models.CharField(max_length=2, blank=True)
     training = models.BooleanField(default=False)
     qualified = models.BooleanField(default=False)
     # Candidate keys: an alert can only match a posting that shares one (a cheap equality join before the

@@ -51,7 +51,8 @@ def rotation() -> list[tuple[str, dict]]:
     for page in (10, 25, 50):
         queries.append(("deep pages", {"page": str(page)}))
         queries.append(("deep pages", {"q": "technician", "page": str(page)}))
-        queries.append(("deep pages", {"region": "US-CA", "page": str(page), "sort": "pay"}))
+        # With remote roles: California alone has no 50th page at 10k, now that they come only when asked for.
+        queries.append(("deep pages", {"region": "US-CA", "remote": "1", "page": str(page), "sort": "pay"}))
     return queries
 
 
@@ -102,7 +103,9 @@ def measure(postings: int) -> dict:
                 started = time.perf_counter()
                 response = client.get("/jobs/", params)
                 request_ms = (time.perf_counter() - started) * 1000
-            assert response.status_code == 200, (params, response.status_code)
+            # The smoke run's few postings have no 25th page: past its last page a search answers 404, saying so.
+            expected = (200, 404) if SMOKE and "page" in params else (200,)
+            assert response.status_code in expected, (params, response.status_code)
             if attempt == 0:
                 continue  # warm-up: caches of the database and of Python
             samples = results.setdefault(klass, {"sql": [], "request": []})

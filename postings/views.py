@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -15,7 +16,8 @@ from jobboard.ratelimits import TOO_MANY_MESSAGE, client_address, rate_limit_all
 from .filters import PostingFilter
 from .forms import ReportForm
 from .geo import region_name
-from .models import Posting, PostingRevision, Setting
+from .managers import REMOTE_PLACE
+from .models import Place, Posting, PostingRevision, Setting
 from .search import posting_search
 from .search.criteria import CHOICE_CRITERIA
 from .services.counters import posting_record_view
@@ -51,17 +53,45 @@ SETTING_SUMMARIES = {
 }
 
 
-def browse_counts() -> dict[str, dict[str, int]]:
-    """Open postings per setting and per region for the home page: a scan of every open posting, so it is
-    cached for a minute; a count a minute old is honest enough for "browse by"."""
+def browse_counts() -> dict:
+    """Open postings per setting, per region (on-site and hybrid roles: what a region's link finds) and remote,
+    for the home page: a scan of every open posting, so it is cached for a minute; a count a minute old is
+    honest enough for "browse by". The results page reads the same counts for the searches the home page
+    links to, so that the two say the same number."""
 
     def count():
+        by_setting = Posting.objects.open().counts_by_setting()
+        by_region = Posting.objects.open().counts_by_place()
         return {
-            "setting": Posting.objects.open().counts_by_setting(),
-            "region": Posting.objects.open().counts_by_region(),
+            "setting": by_setting,
+            "remote": by_region.pop(REMOTE_PLACE, 0),
+            "region": by_region,
+            "total": sum(by_setting.values()),
         }
 
-    return cache.get_or_set("postings:browse-counts", count, BROWSE_COUNTS_SECONDS)
+    return cache.get_or_set("postings:browse-counts:v2", count, BROWSE_COUNTS_SECONDS)
+
+
+def browse_total(criteria) -> int | None:
+    """The home page's count for a search it links to (every job, a setting, a region, remote roles); None
+    for any other search. Used where the results are more than the search counts itself (RESULT_BOUND)."""
+    given = dict(criteria.values)
+    # Fields the form always sends, which narrow nothing on their own.
+    for name, needs in (("radius", "near"), ("unit", "near"), ("pay_period", "pay_min")):
+        if needs not in given:
+            given.pop(name, None)
+    counts = browse_counts()
+    if not given:
+        return counts["total"]
+    if len(given) > 1:
+        return None
+    if setting := given.get("setting"):
+        return counts["setting"].get(setting[0], 0) if len(setting) == 1 else None
+    if region := given.get("region"):
+        return counts["region"].get(region, 0)
+    if given.get("arrangement") == ("remote",):
+        return counts["remote"]
+    return None
 
 
 @cache_anonymous
@@ -84,7 +114,8 @@ def home(request):
         "search_form": PostingFilter().form,
         "settings_browse": settings_browse,
         "regions_browse": regions_browse,
-        "open_count": sum(counts["setting"].values()),
+        "open_count": counts["total"],
+        "remote_count": counts["remote"],
         "newest": Posting.objects.open().for_cards().newest()[:NEWEST_ON_HOME],
     }
     return render(request, "postings/home.html", context)
@@ -105,6 +136,8 @@ class PostingListView(TemplateView):
         return [self.template_name]
 
     def render_to_response(self, context, **kwargs):
+        if context["past_end"]:
+            kwargs.setdefault("status", 404)
         response = super().render_to_response(context, **kwargs)
         # A history restore is an htmx request that gets the whole page: caches must tell all three apart.
         patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
@@ -116,12 +149,20 @@ class PostingListView(TemplateView):
         if not self.request.user.is_authenticated:
             # As the field's help, so a screen reader reads it with the box: why it finds nothing for a visitor.
             filterset.form.fields["qualified"].help_text = "Sign in and add your credentials to use this."
+        # Suggestions of places (with their state or province) as the seeker types, into the form's datalist.
+        filterset.form.fields["near"].widget.attrs.update({
+            "list": "near-places", "autocomplete": "off", "hx-get": reverse("postings:place-suggestions"),
+            "hx-trigger": "input changed delay:250ms", "hx-target": "#near-places", "hx-swap": "innerHTML",
+            "hx-push-url": "false", "hx-sync": "this:replace",
+        })  # fmt: skip
         criteria = filterset.criteria
         result = posting_search(
             criteria, order=filterset.order, page=self.request.GET.get("page"), per_page=self.paginate_by
         )
-        postings = result.postings(Posting.objects.open().for_cards())
+        # Past the last page: no rows, and a link to the last page (the response is a 404).
+        postings = [] if result.past_end else result.postings(Posting.objects.open().for_cards())
         page = Page(postings, result.page.number, result.page.paginator)
+        total = browse_total(criteria) if result.exceeds_bound else None
         where = (
             region_name(criteria.get("region"))
             if criteria.get("region")
@@ -140,6 +181,13 @@ class PostingListView(TemplateView):
             heading=heading,
             sort=result.order,
             unit=criteria.distance_unit,
+            # The number of results: exact, or "N+" when the search counted only that far.
+            total=result.total if total is None else total,
+            total_is_lower_bound=result.exceeds_bound and total is None,
+            past_end=result.past_end,
+            place_choices=filterset.form.place_choices,
+            # "Only jobs I qualify for" needs the visitor's credentials: ask them to sign in rather than say 0.
+            sign_in_to_qualify=bool(criteria.get("qualified")) and not self.request.user.is_authenticated,
             facets=result.facets,
             # Each choice criterion's checkboxes, with their counts where it has them.
             choice_fields=[(filterset.form[c.name], result.facets.get(c.name)) for c in CHOICE_CRITERIA],
@@ -147,6 +195,12 @@ class PostingListView(TemplateView):
             suggestion=result.did_you_mean,
             **kwargs,
         )
+
+
+def place_suggestions(request):
+    """The "near" field's suggestions as the seeker types (htmx): cities with their state or province."""
+    places = Place.objects.suggestions(request.GET.get("near", "")[:100])
+    return render(request, "postings/_place_suggestions.html", {"places": places})
 
 
 def posting_detail(request, pk, slug=None):

@@ -84,6 +84,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     order: str
     page: Page
+    # A page asked for beyond the last one (`page` is then the last page, for a link to it).
+    past_end: bool = False
 
     @cached_property
     def did_you_mean(self) -> str | None:
@@ -106,12 +108,14 @@ def posting_search(
     criteria: SearchCriteria, *, order: str = "", page=1, per_page: int = PER_PAGE, queryset=None
 ) -> SearchResult:
     """One page of the search's results. `page` may be anything a URL holds: a malformed or out-of-range
-    number gives the first or last page. `queryset`: the postings to search (the open ones by default)."""
+    number gives the first or last page (`past_end`: a page beyond the last was asked for). `queryset`: the
+    postings to search (the open ones by default)."""
     queryset = Posting.objects.open() if queryset is None else queryset
     plan = SearchPlan(criteria, queryset, order=order)
     paginator = BoundedPaginator(plan.result_ids, per_page, total=len(plan.candidate_ids))
     shown = paginator.get_page(page)
     return SearchResult(
+        past_end=_page_number(page) > paginator.num_pages,
         criteria=criteria,
         ids=list(shown.object_list),
         total=paginator.count,
@@ -120,6 +124,14 @@ def posting_search(
         order=plan.order,
         page=shown,
     )
+
+
+def _page_number(page) -> int:
+    """The page number asked for, 0 when it is no number."""
+    try:
+        return int(page)
+    except (TypeError, ValueError):
+        return 0
 
 
 def matching_postings(criteria: SearchCriteria, queryset=None):

@@ -49,6 +49,8 @@ INVALID_CHOICE = {"invalid_choice": "Choose one of the listed options."}
 COUNTRY_CHOICES = [("US", "United States"), ("CA", "Canada"), ("GB", "United Kingdom")]
 COUNTRY_NAMES = {"US": "the United States", "CA": "Canada", "GB": "the United Kingdom"}
 UNIT_CHOICES = [("mi", "miles"), ("km", "km")]
+# Per hour is the empty default, so that a URL carries the period only when it is a year.
+PAY_PERIOD_CHOICES = [("year", "year")]
 POSTED_WITHIN_CHOICES = [("1", "Last 24 hours"), ("3", "Last 3 days"), ("7", "Last week"), ("14", "Last 2 weeks"),
                          ("30", "Last 30 days")]  # fmt: skip
 DEFAULT_RADIUS = 25
@@ -141,7 +143,15 @@ class SearchCriteria:
         if self.place is None:
             return None
         radius_km = to_km(float(self.values.get("radius") or DEFAULT_RADIUS), self.distance_unit)
-        return {"latitude": self.place.latitude, "longitude": self.place.longitude, "radius_km": radius_km}
+        return {"latitude": self.place.latitude, "longitude": self.place.longitude, "radius_km": radius_km,
+                "remote_in": self.place.country if self.includes_remote else ""}  # fmt: skip
+
+    @property
+    def includes_remote(self) -> bool:
+        """Whether a place or radius search takes in the remote roles hiring in its country: when asked for
+        ("remote"), or when "Remote" is one of the arrangements asked for. Otherwise a place means the roles
+        worked there: a remote role is not a Wyoming job because its employer sits in Cheyenne."""
+        return bool(self.values.get("remote")) or "remote" in self.values.get("arrangement", ())
 
     @property
     def distance_unit(self) -> str:
@@ -153,7 +163,13 @@ class SearchCriteria:
         if amount is None:
             return None
         amount = Decimal(amount)
-        return amount / HOURS_PER_YEAR if amount > HOURLY_CEILING else amount
+        return amount / HOURS_PER_YEAR if self.yearly_floor else amount
+
+    @property
+    def yearly_floor(self) -> bool:
+        """Whether the pay floor is a yearly salary: so asked, or too high to be hourly ("45000" per hour)."""
+        amount = self.values.get("pay_min")
+        return amount is not None and (self.values.get("pay_period") == "year" or Decimal(amount) > HOURLY_CEILING)
 
     def params(self) -> dict[str, str | list[str]]:
         """The search as canonical URL parameters: the same search gives the same parameters, however it was
@@ -300,12 +316,27 @@ def _describe_place(criteria: SearchCriteria, first: bool) -> str | None:
 
 def _narrow_place(queryset: QuerySet, criteria: SearchCriteria) -> QuerySet:
     place = {name: criteria.get(name) or "" for name in ("country", "region", "city")}
-    return queryset.filter(facets.in_place(**place))
+    return queryset.filter(facets.in_place(**place, remote=criteria.includes_remote))
+
+
+def _describe_remote(criteria: SearchCriteria, first: bool) -> str | None:
+    if criteria.place is None and not any(criteria.get(name) for name in ("country", "region", "city")):
+        return None  # without a place every remote role is in already
+    return "with remote roles"
 
 
 def _describe_pay(criteria: SearchCriteria, first: bool) -> str:
     amount = Decimal(number(criteria.get("pay_min")))
-    return f"{money(amount)}+/yr" if amount > HOURLY_CEILING else f"{money(amount)}+/h"
+    return f"{money(amount)}+/yr" if criteria.yearly_floor else f"{money(amount)}+/h"
+
+
+def _pay_params(criteria: SearchCriteria) -> dict:
+    if "pay_min" not in criteria.values:
+        return {}
+    params = {"pay_min": number(criteria.get("pay_min"))}
+    if criteria.get("pay_period") == "year":
+        params["pay_period"] = "year"
+    return params
 
 
 def _narrow_qualified(queryset: QuerySet, criteria: SearchCriteria) -> QuerySet:
@@ -352,8 +383,9 @@ EMPLOYMENT_TYPE = ChoiceCriterion(
     counted=True,
 )
 SHIFT = ChoiceCriterion(
-    name="shift", label="Shift", choices=Shift, column="shifts", facet="sh", plural="shifts", lower=True
-)
+    name="shift", label="Shift", choices=Shift, column="shifts", facet="sh", plural="shifts", counted=True,
+    lower=True,
+)  # fmt: skip
 EXPERIENCE = ChoiceCriterion(
     name="experience",
     label="Experience",
@@ -361,6 +393,7 @@ EXPERIENCE = ChoiceCriterion(
     column="experience",
     facet="x",
     plural="experience levels",
+    counted=True,
 )
 ARRANGEMENT = ChoiceCriterion(
     name="arrangement",
@@ -369,6 +402,7 @@ ARRANGEMENT = ChoiceCriterion(
     column="arrangement",
     facet=facets.ARRANGEMENT,
     plural="arrangements",
+    counted=True,
 )
 LANGUAGE = ChoiceCriterion(
     name="language",
@@ -386,7 +420,9 @@ NEAR = Criterion(
     name="near",
     fields={
         "near": lambda: django_filters.CharFilter(
-            label="Near", max_length=100, help_text="A US ZIP code or a city, e.g. “Austin, TX”"
+            label="Near",
+            max_length=100,
+            help_text="A US ZIP code, a Canadian postal code or a city, e.g. “Austin, TX”",
         ),
         "radius": lambda: django_filters.NumberFilter(
             label="Within", validators=[MinValueValidator(1), MaxValueValidator(500)]
@@ -396,7 +432,9 @@ NEAR = Criterion(
     narrow=lambda queryset, criteria: queryset.near(**criteria.circle) if criteria.circle else queryset,
     describe=_describe_near,
     strategies={
-        "near": lambda st: st.sampled_from(["78701", "Austin, TX", "Toronto", "Detroit, MI", "Seattle, WA"]),
+        "near": lambda st: st.sampled_from(
+            ["78701", "Austin, TX", "Toronto", "Detroit, MI", "Seattle, WA", "M5V 2T6", "Springfield"]
+        ),
         "radius": lambda st: st.integers(min_value=1, max_value=500),
         "unit": lambda st: st.sampled_from(["mi", "km"]),
     },
@@ -423,21 +461,43 @@ PAY = Criterion(
     name="pay_min",
     fields={
         "pay_min": lambda: django_filters.NumberFilter(
-            label="Minimum pay per hour",
+            label="Minimum pay",
             validators=[MinValueValidator(0), MaxValueValidator(10_000_000)],
             help_text="Yearly salaries are compared as hourly over 2,080 hours.",
-        )
+        ),
+        # Per hour by default; a floor above HOURLY_CEILING is yearly whatever it says (nobody earns $45,000/h).
+        "pay_period": _choice("Per", PAY_PERIOD_CHOICES, empty_label="hour"),
     },
-    narrow=lambda queryset, criteria: queryset.filter(facets.paying_at_least(criteria.hourly_floor)),
-    describe=_describe_pay,
-    strategies={"pay_min": lambda st: st.decimals(min_value=0, max_value=100_000, places=3, allow_nan=False).map(str)},
+    narrow=lambda queryset, criteria: (
+        queryset.filter(facets.paying_at_least(criteria.hourly_floor)) if "pay_min" in criteria.values else queryset
+    ),
+    describe=lambda criteria, first: _describe_pay(criteria, first) if "pay_min" in criteria.values else None,
+    strategies={
+        "pay_min": lambda st: st.decimals(min_value=0, max_value=100_000, places=3, allow_nan=False).map(str),
+        "pay_period": lambda st: st.just("year"),
+    },
     alerts="pay_floor_hourly",
-    canonical=lambda criteria: {"pay_min": number(criteria.get("pay_min"))} if "pay_min" in criteria.values else {},
+    canonical=_pay_params,
 )
 POSTED_WITHIN = Criterion(
     name="posted_within",
     fields={"posted_within": _choice("Posted", POSTED_WITHIN_CHOICES, empty_label="Any time")},
     narrow=lambda queryset, criteria: queryset.posted_within(int(criteria.get("posted_within"))),
+)
+REMOTE = Criterion(
+    name="remote",
+    fields={
+        "remote": lambda: django_filters.BooleanFilter(
+            label="Include remote roles",
+            widget=forms.CheckboxInput,
+            help_text="With a place or a distance: remote roles hiring in its country too.",
+        )
+    },
+    # PLACE and NEAR read it (`SearchCriteria.includes_remote`): it widens them, it narrows nothing.
+    describe=_describe_remote,
+    strategies={"remote": lambda st: st.just("1")},
+    alerts="remote",
+    canonical=lambda criteria: {"remote": "1"} if criteria.get("remote") else {},
 )
 TRAINING = Criterion(
     name="training",
@@ -465,8 +525,8 @@ QUALIFIED = Criterion(
 
 # In the order a search applies them and an alert's name lists them.
 CRITERIA: tuple[Criterion, ...] = (
-    KEYWORDS, SETTING, EMPLOYMENT_TYPE, SHIFT, EXPERIENCE, ARRANGEMENT, LANGUAGE, NEAR, PLACE, PAY, POSTED_WITHIN,
-    TRAINING, QUALIFIED,
+    KEYWORDS, SETTING, EMPLOYMENT_TYPE, SHIFT, EXPERIENCE, ARRANGEMENT, LANGUAGE, NEAR, PLACE, REMOTE, PAY,
+    POSTED_WITHIN, TRAINING, QUALIFIED,
 )  # fmt: skip
 CHOICE_CRITERIA: tuple[ChoiceCriterion, ...] = tuple(c for c in CRITERIA if isinstance(c, ChoiceCriterion))
 BY_PARAMETER: Mapping[str, Criterion] = MappingProxyType({p: c for c in CRITERIA for p in c.parameters})

@@ -75,9 +75,10 @@ def in_buckets(column: str, first: int) -> Q:
     return Q(facets__overlap=tokens)
 
 
-def nearby_facets(*, latitude: float, longitude: float, radius_km: float) -> Q | None:
+def nearby_facets(*, latitude: float, longitude: float, radius_km: float, remote_in: str = "") -> Q | None:
     """Where the postings `near()` finds must be, as one key of the search index: in a one-degree cell of the
-    radius's box, or remote. None for a box of so many cells that listing them would cost more than it saves.
+    radius's box, or remote in `remote_in` (a country) when remote roles are included. None for a box of so
+    many cells that listing them would cost more than it saves.
 
     Not part of `near()` itself: PostgreSQL would count the radius twice in its estimates (the cells, then the
     exact distance), ten times too few matches for "prior authorization" near Austin, and choose to gather them
@@ -88,23 +89,30 @@ def nearby_facets(*, latitude: float, longitude: float, radius_km: float) -> Q |
     if len(latitudes) * len(longitudes) > MAX_CELLS:
         return None
     cells = [token(CELL, f"{lat}:{lon}") for lat in latitudes for lon in longitudes]
-    return Q(facets__overlap=[*cells, token(ARRANGEMENT, "remote")])
+    return Q(facets__overlap=[*cells, *([token(REMOTE_IN, remote_in)] if remote_in else [])])
 
 
-def in_place(*, country: str = "", region: str = "", city: str = "") -> Q:
-    """On-site and hybrid roles in the place; remote roles hiring anywhere in its country come along."""
+def in_place(*, country: str = "", region: str = "", city: str = "", remote: bool = False) -> Q:
+    """The on-site and hybrid roles in the place; with `remote`, the remote roles hiring anywhere in its country
+    too (anywhere at all for a city without a region or country)."""
     remote_country = country or (region.split("-", 1)[0] if region else "")
-    remote = token(REMOTE_IN, remote_country) if remote_country else token(ARRANGEMENT, "remote")
-    if not city:  # a state or a country: one key of the search index ("r:US-TX" or "remote:US")
+    remote_token = token(REMOTE_IN, remote_country) if remote_country else token(ARRANGEMENT, "remote")
+    # Remote roles carry the place of their employer's office, which is not where they are worked.
+    not_remote = ~Q(arrangement="remote")
+    if not city:  # a state or a country: one key of the search index ("r:US-TX", with "remote:US")
         if region and country and not region.startswith(f"{country}-"):
-            return Q(facets__overlap=[remote])  # no place is in both: only the remote roles
-        return Q(facets__overlap=[token(REGION, region) if region else token(COUNTRY, country), remote])
-    here = Q(city__iexact=city)
+            # no place is in both: only the remote roles, if asked for
+            return Q(facets__overlap=[remote_token]) if remote else Q(pk__in=[])
+        here = token(REGION, region) if region else token(COUNTRY, country)
+        if remote:
+            return Q(facets__overlap=[here, remote_token]) & (not_remote | Q(facets__overlap=[remote_token]))
+        return Q(facets__overlap=[here]) & not_remote
+    here = Q(city__iexact=city) & not_remote
     if country:
         here &= Q(country=country)
     if region:
         here &= Q(region=region)
-    return here | Q(facets__overlap=[remote])
+    return here | Q(facets__overlap=[remote_token]) if remote else here
 
 
 def paying_at_least(hourly) -> Q:

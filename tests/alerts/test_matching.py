@@ -90,7 +90,7 @@ KEYWORDS = [
     "mail-order", "pharm tech", "rx tech", "ltc", "-ltc", "long-term care", "prior auth or tpn", "REQ-3", "*", '""',
     "mailorder -iv", "techs", "PA",
 ]  # fmt: skip
-NEAR = ["78701", "Austin, TX", "Toronto", "Detroit, MI", "Seattle, WA", "Springfield, MO"]
+NEAR = ["78701", "Austin, TX", "Toronto", "Detroit, MI", "Seattle, WA", "Springfield, MO", "M5V 2T6"]
 CITIES = ["Austin", "austin", "AUSTIN", "Montréal", "MONTRÉAL", "Windsor", "Springfield"]
 REGIONS = ["US-TX", "US-MI", "CA-ON", "US-WA", "CA-QC", "US-IL"]
 PAY_FLOORS = ["0", "18", "21.63", "21.635", "21.64", "22", "999.999", "1000", "1001", "45000", "45005", "45010.5"]
@@ -214,7 +214,11 @@ def random_params(rng: random.Random, *, with_user: bool) -> dict:
             values = PARAM_VALUES.get(criterion.name, criterion.choices.values)
             params[criterion.name] = rng.sample(values, rng.randint(1, min(3, len(values))))
     if maybe(0.3):
+        params["remote"] = "1"
+    if maybe(0.3):
         params["pay_min"] = rng.choice(PAY_FLOORS)
+        if maybe(0.5):
+            params["pay_period"] = "year"
     if maybe(0.2):
         params["training"] = "1"
     if with_user and maybe(0.5):
@@ -310,6 +314,31 @@ def test_any_valid_search_as_an_alert_matches_its_search_page(hypothesis_world, 
     actual = matching_pairs(now=now, today=timezone.localdate(), posting_ids=posting_ids, alert_ids=[alert.pk])
     assert actual == expected
     alert.delete()
+
+
+def test_a_place_alert_gets_remote_roles_only_when_its_search_includes_them(seekers):
+    texas = make_alert({"region": "US-TX"})
+    texas_and_remote = make_alert({"region": "US-TX", "remote": "1"})
+    near_austin = make_alert({"near": "Austin, TX", "radius": 25})
+    near_austin_and_remote = make_alert({"near": "Austin, TX", "radius": 25, "remote": "1"})
+    alerts = [texas, texas_and_remote, near_austin, near_austin_and_remote]
+    published = timezone.now() + timedelta(minutes=1)
+    austin = PublishedPostingFactory(city="Austin", region="US-TX", country="US", latitude=30.27, longitude=-97.74,
+                                     published_at=published)  # fmt: skip
+    remote_us = PublishedPostingFactory(arrangement="remote", city="Miami", region="US-FL", country="US",
+                                        latitude=25.76, longitude=-80.19, published_at=published)  # fmt: skip
+    remote_ca = PublishedPostingFactory(arrangement="remote", city="Toronto", region="CA-ON", country="CA",
+                                        latitude=43.65, longitude=-79.38, published_at=published)  # fmt: skip
+
+    pairs = matching_pairs(now=timezone.now() + timedelta(minutes=5), today=timezone.localdate(),
+                           posting_ids=[austin.pk, remote_us.pk, remote_ca.pk],
+                           alert_ids=[alert.pk for alert in alerts])  # fmt: skip
+
+    assert {posting for alert, posting in pairs if alert == texas.pk} == {austin.pk}
+    assert {posting for alert, posting in pairs if alert == near_austin.pk} == {austin.pk}
+    assert {posting for alert, posting in pairs if alert == texas_and_remote.pk} == {austin.pk, remote_us.pk}
+    assert {posting for alert, posting in pairs if alert == near_austin_and_remote.pk} == {austin.pk, remote_us.pk}
+    assert texas_and_remote.name == "In Texas · with remote roles"
 
 
 def test_postings_published_before_the_alert_or_not_open_are_never_matched(seekers):

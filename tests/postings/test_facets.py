@@ -91,19 +91,21 @@ def test_a_window_of_the_newest_holds_every_posting_published_from_its_quarter_d
 
 
 def test_a_radius_across_a_degree_line_finds_both_sides():
-    """A distance search's gatherings are narrowed to the one-degree cells of its box (or remote roles) in the
-    search index: a posting just across a cell's edge from the centre is still found; a 500-mile radius has too
-    many cells to list and is not narrowed."""
+    """A distance search's gatherings are narrowed to the one-degree cells of its box (and remote roles in the
+    country, when included) in the search index: a posting just across a cell's edge from the centre is still
+    found; a 500-mile radius has too many cells to list and is not narrowed."""
     south = PublishedPostingFactory(latitude=29.98, longitude=-97.74, city="Kyle")  # cell 29, Austin is in 30
     west = PublishedPostingFactory(latitude=30.27, longitude=-98.02, city="Dripping Springs")  # cell -99
     remote = PublishedPostingFactory(latitude=40.71, longitude=-74.01, city="New York", arrangement="remote")
     PublishedPostingFactory(latitude=32.78, longitude=-96.80, city="Dallas")
     circle = {"latitude": 30.27, "longitude": -97.74, "radius_km": 50}
     near_austin = Posting.objects.open().near(**circle)
-    assert set(near_austin) == set(near_austin.filter(nearby_facets(**circle))) == {south, west, remote}
+    assert set(near_austin) == set(near_austin.filter(nearby_facets(**circle))) == {south, west}
+    with_remote = Posting.objects.open().near(**circle, remote_in="US")
+    assert set(with_remote) == set(with_remote.filter(nearby_facets(**circle, remote_in="US"))) == {south, west, remote}
     assert nearby_facets(latitude=30.27, longitude=-97.74, radius_km=800) is None
 
-    found = search_plan(QueryDict("near=Austin%2C+TX&radius=30&sort=distance"), Posting.objects.open())
+    found = search_plan(QueryDict("near=Austin%2C+TX&radius=30&sort=distance&remote=1"), Posting.objects.open())
     assert found.narrowing is not None
     result = posting_search(found.criteria, order=found.order)
     assert result.postings() == [west, south, remote]

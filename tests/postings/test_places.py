@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from postings.geo import bounding_box, great_circle_km, parse_place
 from postings.models import Place
@@ -46,3 +47,55 @@ def test_bounding_box_contains_the_circle():
 
 def test_great_circle_distance_austin_to_san_antonio():
     assert great_circle_km(30.2672, -97.7431, 29.4241, -98.4936) == pytest.approx(118.6, abs=1.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("M5V 2T6", "M5V (Downtown Toronto, ON)"),
+        ("m5v2t6", "M5V (Downtown Toronto, ON)"),
+        ("M5V", "M5V (Downtown Toronto, ON)"),
+        ("H2X 1Y4", "H2X (Plateau Mont-Royal Southeast, QC)"),
+        ("T2P 1J9", "T2P (Calgary, AB)"),
+        ("90210", "90210 (Beverly Hills, CA)"),
+    ],
+)
+def test_canadian_postal_codes_resolve_by_their_forward_sortation_area(text, label):
+    assert Place.objects.resolve(text).label == label
+
+
+@pytest.mark.parametrize("text", ["Z9Z 9Z9", "D1A", "M5V 2T", "M5V-2T6-X"])
+def test_what_is_not_a_canadian_postal_code_is_not_taken_for_one(text):
+    assert Place.objects.resolve(text) is None
+
+
+def test_an_ambiguous_city_offers_its_places_instead_of_choosing_one():
+    meanings = Place.objects.meanings("Springfield")
+
+    assert Place.objects.resolve("Springfield") is None
+    labels = [place.label for place in meanings]
+    assert {"Springfield, MO", "Springfield, MA", "Springfield, IL", "Springfield, OR"} <= set(labels)
+    assert len(labels) == len({place.region for place in meanings})  # one per state
+    assert Place.objects.resolve("Springfield, IL").label == "Springfield, IL"
+    # A name whose largest place dwarfs the others still means that one.
+    assert [place.label for place in Place.objects.meanings("Austin")] == ["Austin, TX"]
+
+
+def test_suggestions_name_their_state_or_province(client):
+    html = client.get(reverse("postings:place-suggestions"), {"near": "springf"}).content.decode()
+
+    assert '<option value="Springfield, MO">Springfield, Missouri</option>' in html
+    assert '<option value="Springfield, MA">Springfield, Massachusetts</option>' in html
+    assert client.get(reverse("postings:place-suggestions"), {"near": "s"}).content.decode().strip() == ""
+    assert client.get(reverse("postings:place-suggestions"), {"near": "\x00" * 300}).status_code == 200
+
+
+def test_an_ambiguous_near_is_a_form_error_listing_links_to_each_place(client):
+    response = client.get(reverse("postings:list"), {"near": "Springfield", "setting": "hospital"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Several places have that name" in html
+    assert "Which one do you mean?" in html
+    assert 'href="?near=Springfield%2C+MO&amp;setting=hospital"' in html
+    assert ">Springfield, Illinois</a>" in html

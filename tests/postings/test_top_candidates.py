@@ -107,7 +107,7 @@ def test_sorted_by_distance_the_radius_comes_first_and_remote_roles_after():
     )
     no_place = {"arrangement": "remote", "city": "", "latitude": None, "longitude": None}
     remote = [PublishedPostingFactory(**no_place, published_at=now - timedelta(hours=hours)) for hours in (5, 1)]
-    plan = search_plan(QueryDict("near=78701&radius=25&sort=distance"), Posting.objects.open())
+    plan = search_plan(QueryDict("near=78701&radius=25&sort=distance&remote=1"), Posting.objects.open())
     matches, ordering = plan.matches, plan.ordering
 
     ids = [pk for pk, *_ in top_candidates(matches, ordering, limit=2)]

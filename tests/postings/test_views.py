@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from postings.filters import PostingFilter
 from postings.models import CredentialRequirement, Posting
+from postings.search import RESULT_BOUND, BoundedPaginator
 from tests.factories import (
     ClosedPostingFactory,
     CredentialOptionFactory,
@@ -94,6 +95,74 @@ def test_home_page_browses_by_region_with_counts(client):
 
     assert '?region=US-TX">Texas <span class="region-list__count">2</span>' in html
     assert '?region=CA-ON">Ontario <span class="region-list__count">1</span>' in html
+
+
+def test_every_count_on_the_home_page_is_what_its_link_shows(client):
+    PublishedPostingFactory.create_batch(3, region="US-WY", city="Casper", setting="hospital")
+    # A remote role whose employer sits in Wyoming is not a Wyoming job; nor are remote roles elsewhere.
+    PublishedPostingFactory(region="US-WY", city="Cheyenne", arrangement="remote", setting="hospital")
+    PublishedPostingFactory.create_batch(2, region="US-TX", arrangement="remote", setting="pbm-insurance")
+
+    html = client.get(reverse("postings:home")).content.decode()
+
+    assert '?region=US-WY">Wyoming <span class="region-list__count">3</span>' in html
+    assert '?arrangement=remote">Remote roles <span class="region-list__count">3</span>' in html
+    assert '?setting=hospital">' in html
+    assert "4 jobs" in html
+    assert "See all 6 jobs" in html
+    for link, count in [("?region=US-WY", 3), ("?arrangement=remote", 3), ("?setting=hospital", 4), ("", 6)]:
+        response = client.get(f"{LIST_URL}{link}")
+        assert response.context["total"] == count, link
+        assert f"{count} jobs</h2>" in response.content.decode(), link
+
+
+def test_the_list_says_the_home_pages_number_beyond_the_bound_and_that_it_lists_only_the_first(client):
+    PublishedPostingFactory.create_batch(7, region="US-TX")
+    BoundedPaginator.bound = 5
+    try:
+        home = client.get(reverse("postings:home")).content.decode()
+        assert "See all 7 jobs" in home
+        for params in [{}, {"region": "US-TX"}]:
+            html = client.get(LIST_URL, params).content.decode()
+            assert "7 jobs</h2>" in html
+            assert "Only the first 5 of 7 jobs are listed" in html
+        # A search the home page does not count is counted as far as the search goes.
+        assert "5+ jobs</h2>" in client.get(LIST_URL, {"setting": ["hospital", "community-retail",
+                                                                  "ambulatory-clinic"]}).content.decode()  # fmt: skip
+    finally:
+        BoundedPaginator.bound = RESULT_BOUND
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last_page(client):
+    PublishedPostingFactory.create_batch(23, region="US-TX")
+
+    response = client.get(LIST_URL, {"region": "US-TX", "page": "999"})
+    html = response.content.decode()
+
+    assert response.status_code == 404
+    assert "No more results" in html
+    assert "This search has 2 pages of results." in html
+    assert 'href="?region=US-TX&amp;page=2">Go to the last page</a>' in html
+    assert response.context["object_list"] == []
+    assert client.get(LIST_URL, {"region": "US-TX", "page": "2"}).status_code == 200
+
+
+def test_only_jobs_i_qualify_for_asks_a_visitor_to_sign_in(client):
+    PublishedPostingFactory.create_batch(2)
+
+    html = client.get(LIST_URL, {"qualified": "1", "setting": "hospital"}).content.decode()
+
+    assert "0 jobs" not in html
+    assert "Sign in to see the jobs you qualify for" in html
+    assert f'href="{reverse("account_login")}?next=/jobs/%3Fqualified%3D1%26setting%3Dhospital"' in html
+    assert 'href="?setting=hospital">See every job of this search</a>' in html
+
+
+def test_the_results_page_shows_a_link_to_its_feed(client):
+    html = client.get(LIST_URL, {"region": "US-TX", "page": "1"}).content.decode()
+
+    assert f'<a href="{reverse("postings:feed")}?region=US-TX">' in html
+    assert "RSS feed of this search</a>" in html
 
 
 # -- List -------------------------------------------------------------------------------------------
@@ -227,7 +296,7 @@ def test_an_invalid_filter_is_shown_as_an_error_and_the_valid_ones_still_apply(c
     assert set(titles(response)) == {"Texas hospital", "Arizona hospital"}
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1.5", ""])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", ""])
 def test_a_malformed_or_out_of_range_page_shows_a_page_not_an_error(client, page):
     PublishedPostingFactory.create_batch(3)
 
@@ -251,7 +320,10 @@ garbage = st.one_of(
 def test_garbage_parameters_never_cause_a_server_error(client, setting, region, page, country, q):
     response = client.get(LIST_URL, {"setting": setting, "region": region, "page": page, "country": country, "q": q})
 
-    assert response.status_code == 200
+    # A page past the last answers 404, saying so (test_a_page_past_the_last_says_so_and_links_to_the_last_page).
+    assert response.status_code in (200, 404)
+    if response.status_code == 404:
+        assert "No more results" in response.content.decode()
 
 
 # Every parameter of the search (the registry's filters, so a new criterion is tried too), repeated or not,
