@@ -10,3 +10,17 @@ class TsQueryField(models.Field):
 
     def db_type(self, connection) -> str:
         return "tsquery"
+
+
+@models.IntegerField.register_lookup
+class AnyOf(models.Lookup):
+    """`pk__any=[ids]`: `id = ANY(%s)` with the ids as one array parameter. Django's `__in` writes one placeholder
+    per id and prepares each id on its own; for the thousand ids of a search that was a millisecond of Python on
+    every request, and the statement's text changed with every count of ids."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, [int(value) for value in self.rhs])

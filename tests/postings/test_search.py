@@ -4,7 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -350,6 +352,19 @@ def test_results_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
         response = client.get(LIST_URL, params)
 
     assert len(response.context["object_list"]) == min(count, 20)
+
+
+def test_the_candidate_ids_reach_postgresql_as_one_array_parameter(client):
+    PublishedPostingFactory.create_batch(25, title="IV Room Technician", **AUSTIN)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST_URL, {"q": "technician", "sort": "relevance"})
+
+    assert len(response.context["object_list"]) == 20
+    by_id = [query["sql"] for query in captured.captured_queries if '"postings_posting"."id" = ANY(' in query["sql"]]
+    # The ranking of the 25 candidates and the page of 20 cards: one array each, not a placeholder per id.
+    assert len(by_id) == 2
+    assert not [query["sql"] for query in captured.captured_queries if '"postings_posting"."id" IN (' in query["sql"]]
 
 
 # -- Garbage ------------------------------------------------------------------------------------------
