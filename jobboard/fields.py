@@ -23,4 +23,5 @@ class AnyOf(models.Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, [int(value) for value in self.rhs])
+        # As `__in`: None matches nothing, so it is left out.
+        return f"{lhs} = ANY(%s)", (*lhs_params, [int(value) for value in self.rhs if value is not None])
