@@ -196,9 +196,8 @@ def server_environment(*, database: str, redis_url: str, cache_seconds: str | No
 class Gunicorn:
     """gunicorn on a free loopback port, from start to a healthy /healthz, stopped on leaving the block.
 
-    STATIC_ROOT is fixed (BASE_DIR/staticfiles, what a deploy's collectstatic fills) and is not ours to write;
-    no scenario asks for a static file, and the storage (CompressedStaticFilesStorage, no manifest) renders
-    the same {% static %} URLs with or without collected files, so whitenoise only warns that it has none.
+    The production settings name static files by the manifest that collectstatic writes, so it runs first, as
+    the Procfile does, into a temporary STATIC_ROOT of the server's own (BASE_DIR/staticfiles is a deploy's).
     """
 
     def __init__(self, environment: dict, log: Path) -> None:
@@ -208,8 +207,12 @@ class Gunicorn:
         self.environment["SITE_URL"] = self.url
         self.process: subprocess.Popen | None = None
         self.booted: list[int] = []
+        self.static_root = tempfile.TemporaryDirectory(prefix="bench-static-")
+        self.environment["STATIC_ROOT"] = self.static_root.name
 
     def __enter__(self) -> Gunicorn:
+        subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "collectstatic", "--noinput", "-v0"],
+                       env=self.environment, check=True)  # fmt: skip
         command = [sys.executable, "-m", "gunicorn", "jobboard.wsgi", "--workers", str(WORKERS),
                    "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-"]  # fmt: skip
         self.process = _start(command, environment=self.environment, log=self.log)
@@ -222,6 +225,7 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         _stop(self.process)
+        self.static_root.cleanup()
 
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + 90

@@ -36,3 +36,26 @@ def test_production_passes_check_deploy_without_warnings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="jobs.example")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.slow_subprocess
+def test_production_serves_static_files_under_hashed_names_cached_for_good(tmp_path):
+    environment = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "testserver", "STATIC_ROOT": str(tmp_path),
+                   "SECURE_SSL_REDIRECT": "false"}  # fmt: skip
+    collected = _manage("collectstatic", "--noinput", "-v0", **environment)
+    assert collected.returncode == 0, collected.stderr
+
+    script = (
+        "from django.templatetags.static import static; from django.test import Client; "
+        "url = static('css/app.css'); response = Client().get(url); "
+        "print(url, response.status_code, response['Cache-Control'], sep='\\n')"
+    )
+    served = _manage("shell", "-c", script, **environment)
+
+    assert served.returncode == 0, served.stderr
+    url, status, cache_control = served.stdout.splitlines()[-3:]
+    assert url.startswith("/static/css/app.")
+    assert url != "/static/css/app.css"
+    assert status == "200"
+    assert "max-age=315360000" in cache_control
+    assert "immutable" in cache_control
