@@ -22,7 +22,8 @@ sink.
 
 Settings (environment): BENCH_HTTP_SECONDS (20), BENCH_HTTP_WARMUP (5), BENCH_HTTP_RATES
 ("home=100,jobs=150,posting=300,feed=50"), BENCH_HTTP_SCENARIOS (all four), BENCH_HTTP_CONNECTIONS (16),
-BENCH_HTTP_THREADS (2), BENCH_HTTP_WORKERS (3), BENCH_HTTP_EMAILS (300).
+BENCH_HTTP_THREADS (2, wrk's), BENCH_HTTP_WORKERS (3), BENCH_HTTP_WORKER_CLASS (sync) and BENCH_HTTP_WORKER_THREADS
+(1, gunicorn's threads per worker, for gthread), BENCH_HTTP_EMAILS (300).
 
 The Redis database of REDIS_URL is flushed before each scenario: give the benchmark a database of its own.
 """
@@ -72,6 +73,8 @@ THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "1" if SMOKE else "2"))
 # other core), a third has Python to run. More workers add context switches and memory, not throughput;
 # threads (gthread) would only take turns on the GIL for this CPU-bound Python.
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2" if SMOKE else "3"))
+WORKER_CLASS = os.environ.get("BENCH_HTTP_WORKER_CLASS", "sync")
+WORKER_THREADS = int(os.environ.get("BENCH_HTTP_WORKER_THREADS", "1"))
 EMAILS = int(os.environ.get("BENCH_HTTP_EMAILS", "20" if SMOKE else "300"))
 JOBS_PATHS = 60 if SMOKE else 600
 POSTING_PATHS = 30 if SMOKE else 300
@@ -214,6 +217,7 @@ class Gunicorn:
         subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "collectstatic", "--noinput", "-v0"],
                        env=self.environment, check=True)  # fmt: skip
         command = [sys.executable, "-m", "gunicorn", "jobboard.wsgi", "--workers", str(WORKERS),
+                   "--worker-class", WORKER_CLASS, "--threads", str(WORKER_THREADS),
                    "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-"]  # fmt: skip
         self.process = _start(command, environment=self.environment, log=self.log)
         try:
@@ -331,7 +335,8 @@ def measure(postings: int, database: str) -> dict:
     report: dict = {
         "postings": postings,
         "workers": WORKERS,
-        "worker_class": "sync",
+        "worker_class": WORKER_CLASS,
+        "worker_threads": WORKER_THREADS,
         "threads": THREADS,
         "connections": CONNECTIONS,
         "seconds": SECONDS,
@@ -350,7 +355,8 @@ def measure(postings: int, database: str) -> dict:
             environment = server_environment(database=database, redis_url=redis_url, cache_seconds=cache_seconds)
             log = Path(directory) / f"gunicorn-{cache}.log"
             with Gunicorn(environment, log) as server:
-                print(f"  gunicorn ({WORKERS} sync workers, page cache {cache}) on {server.url}", flush=True)
+                print(f"  gunicorn ({WORKERS} {WORKER_CLASS} workers x {WORKER_THREADS} threads, page cache {cache}) "
+                      f"on {server.url}", flush=True)  # fmt: skip
                 for scenario in scenarios():
                     rate = configured_rates[scenario]
                     flush(redis_url)
@@ -391,7 +397,9 @@ def _row(row: dict) -> str:
 
 def print_table(report: dict) -> None:
     default = f"{report['page_cache_default_seconds']} s"
-    print(f"\nHTTP at {report['postings']:,} postings: gunicorn {report['workers']} sync workers, production settings; "
+    print(f"\nHTTP at {report['postings']:,} postings: gunicorn {report['workers']} "
+          f"{report.get('worker_class', 'sync')} workers x {report.get('worker_threads', 1)} threads, "
+          f"production settings; "
           f"wrk {report['threads']} threads x {report['connections']} connections, {report['seconds']} s per run "
           f"after {report['warmup_seconds']} s of warm-up; page cache off, or its default ({default}). ms; "
           f"latency includes the wait in the accept queue; cached: answers served from the page cache")  # fmt: skip
