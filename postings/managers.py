@@ -219,6 +219,11 @@ class PostingQuerySet(models.QuerySet):
             .filter(Q(within_radius=True) | Q(arrangement="remote"))
         )
 
+    def with_distance(self, *, latitude: float, longitude: float) -> PostingQuerySet:
+        """Each posting's great-circle distance from the point, as `distance_km` (None for a remote role without
+        coordinates), with no filter: for rows already found by `near()`."""
+        return self.annotate(distance_km=distance_km_expression(latitude, longitude))
+
     def posted_within(self, days: int) -> PostingQuerySet:
         return self.filter(published_at__gte=timezone.now() - timedelta(days=days))
 
