@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jobboard.ratelimits import TOO_MANY_MESSAGE, rate_limit_allows
 from postings.filters import PostingFilter
 
 from .forms import AlertForm, AlertManageForm
@@ -44,8 +45,8 @@ def alert_create(request):
     form = AlertForm(request.POST or None, ask_email=not verified, initial=initial)
     status = 200
     if request.method == "POST" and criteria is not None and not problem and form.is_valid():
-        if not subscriptions.alert_subscribe_requests_allowed(client=request.META.get("REMOTE_ADDR", "")):
-            form.add_error(None, "Too many requests from your connection. Please try again in an hour.")
+        if not rate_limit_allows(request, action="alert_subscribe"):
+            form.add_error(None, TOO_MANY_MESSAGE)
             status = 429
         else:
             subscription = subscriptions.alert_subscribe(

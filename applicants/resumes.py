@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import unquote
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -138,7 +139,7 @@ def resume_files_delete(names: Iterable[str]) -> None:
         if name:
             try:
                 private_storage.delete(name)
-            except OSError:  # already gone, or the disk refuses: never fail the request over a leftover
+            except (OSError, BotoCoreError, ClientError):  # the store refuses: never fail the request over a leftover
                 logger.warning("Could not delete private file %s", name, exc_info=True)
 
 

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jobboard.ratelimits import TOO_MANY_MESSAGE, rate_limit_allows
 from postings.models import Posting
 
 from .forms import (
@@ -245,6 +246,11 @@ def apply(request, pk):
     existing = Application.objects.for_applicant(request.user).filter(posting=posting).first()
     form = ApplicationForm(request.POST or None, request.FILES or None, profile=profile)
     if existing is None and request.method == "POST" and form.is_valid():
+        if not rate_limit_allows(request, action="application"):
+            form.add_error(None, TOO_MANY_MESSAGE)
+            return render(
+                request, "applicants/apply.html", _apply_context(posting, profile, form, existing), status=429
+            )
         data = form.cleaned_data
         try:
             if data.get("full_name"):
@@ -265,14 +271,17 @@ def apply(request, pk):
                 request, f"Your application to {posting.employer.name} is sent. We emailed you a confirmation."
             )
             return redirect(application)
-    context = {
+    return render(request, "applicants/apply.html", _apply_context(posting, profile, form, existing))
+
+
+def _apply_context(posting, profile, form, existing) -> dict:
+    return {
         "posting": posting,
         "profile": profile,
         "form": form,
         "existing": existing,
         "match": posting_match(posting, profile.credentials.all()),
     }
-    return render(request, "applicants/apply.html", context)
 
 
 # -- Privacy ----------------------------------------------------------------------------------------------------

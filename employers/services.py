@@ -31,6 +31,21 @@ class InvitationInvalid(Exception):
     """An invitation link that was altered, has expired, or was already used."""
 
 
+class InvitationForAnotherAddress(Exception):
+    """A genuine invitation, opened by someone signed in without the invited address (verified)."""
+
+    def __init__(self, invitation: Invitation):
+        super().__init__(f"This invitation is for another email address ({invitation.email}).")
+        self.invitation = invitation
+
+
+def invitation_is_for(*, invitation: Invitation, user) -> bool:
+    """The user has proved they read the invited address: allauth's verified EmailAddress (any of theirs)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
+
+
 def employer_membership(*, employer: Employer, user) -> EmployerMember | None:
     if not user.is_authenticated:
         return None
@@ -164,11 +179,14 @@ def invitation_read(*, token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(*, token: str, user) -> EmployerMember:
-    """Join the team. The link is the authority (it went to the invited address) and works once."""
+    """Join the team. The link works once, and only for the invited address: a link forwarded, leaked or
+    read over a shoulder makes no one a member (InvitationForAnotherAddress)."""
     invitation = invitation_read(token=token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationInvalid("This invitation has already been used.")
+    if not invitation_is_for(invitation=invitation, user=user):
+        raise InvitationForAnotherAddress(invitation)
     membership, _ = EmployerMember.objects.get_or_create(
         employer_id=invitation.employer_id, user=user, defaults={"role": invitation.role}
     )

@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.core.mail import EmailMultiAlternatives
 
 from .mail import email_queue
+from .ratelimits import client_address
 
 
 def user_display(user) -> str:
@@ -29,3 +30,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if isinstance(message, EmailMultiAlternatives):
             html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
         email_queue(to=list(message.to), subject=message.subject, text=message.body, html=html or "")
+
+    def get_client_ip(self, request) -> str:
+        """The one notion of the client's address (trusted proxies counted), for allauth's limits too."""
+        return client_address(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed sign-ins count per account *and* address: allauth's default counts per account alone, so five
+        wrong passwords from anywhere would lock the owner out too, for as long as someone keeps trying.
+        allauth uses this key for the "key" rate of `login_failed` and clears it after a password reset."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_address(request)}"

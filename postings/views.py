@@ -1,4 +1,3 @@
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page
@@ -8,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from jobboard.caching import cache_anonymous
+from jobboard.ratelimits import TOO_MANY_MESSAGE, client_address, rate_limit_allows
 
 from .filters import PostingFilter
 from .forms import ReportForm
@@ -171,29 +171,14 @@ def _posting_page(request, pk, slug=None):
 
 # -- Report a job ---------------------------------------------------------------------------------
 
-REPORTS_PER_HOUR = 10  # per visitor, across postings: enough for a real person, too few to flood the queue
-
-
-def _reports_allowed(fingerprint: str) -> bool:
-    """A fixed one-hour window counted in the shared cache (Redis)."""
-    from django.core.cache import cache
-
-    key = f"postings:reports:{fingerprint}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        return cache.incr(key) <= REPORTS_PER_HOUR
-    except ValueError:  # expired between add and incr
-        return True
-
 
 def posting_report(request, pk):
     posting = get_object_or_404(Posting.objects.public().select_related("employer"), pk=pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # allauth's notion of the client's address, so proxies are handled as for sign-in rate limits.
-        fingerprint = report_fingerprint(ip=get_adapter(request).get_client_ip(request))
-        if not _reports_allowed(fingerprint):
-            form.add_error(None, "You have sent many reports in the last hour. Please try again later.")
+        fingerprint = report_fingerprint(ip=client_address(request))
+        if not rate_limit_allows(request, action="posting_report"):
+            form.add_error(None, TOO_MANY_MESSAGE)
             return render(request, "postings/report_form.html", {"posting": posting, "form": form}, status=429)
         report_create(
             posting=posting,

@@ -52,3 +52,23 @@ def _empty_cache():
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test folder, never into the developer's media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of a real S3 API server (moto's) on the loopback, shared by the session's tests."""
+    from tests.s3 import s3_server_start
+
+    server, endpoint = s3_server_start()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(settings, s3_endpoint):
+    """Logos and resumes in fresh buckets of the S3 server, as on several hosts (settings: S3_MEDIA_BUCKET)."""
+    from tests.s3 import buckets_create
+
+    buckets = buckets_create(s3_endpoint)
+    settings.STORAGES = {**settings.STORAGES, **buckets.storages()}
+    return buckets

@@ -59,3 +59,51 @@ def test_production_serves_static_files_under_hashed_names_cached_for_good(tmp_p
     assert status == "200"
     assert "max-age=315360000" in cache_control
     assert "immutable" in cache_control
+
+
+HEALTH_PROBE = """
+import json
+from django.test import Client
+client = Client()
+answers = {
+    "healthz_by_backend_address": client.get("/healthz", HTTP_HOST="10.0.3.7:8000").status_code,
+    "healthz_over_https": client.get("/healthz", HTTP_HOST="jobs.example", secure=True).status_code,
+    "home_by_backend_address": client.get("/", HTTP_HOST="10.0.3.7:8000").status_code,
+    "home_over_http": client.get("/", HTTP_HOST="jobs.example").status_code,
+}
+sign_in = client.get("/accounts/login/", HTTP_HOST="jobs.example", secure=True)
+answers["sign_in"] = [
+    sign_in.status_code,
+    sorted(part.strip() for part in sign_in["Content-Security-Policy"].split(";")),
+    "private" in sign_in["Cache-Control"],
+]
+print(json.dumps(answers))
+"""
+
+
+PRODUCTION_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@pytest.mark.slow_subprocess
+def test_production_health_check_for_load_balancers_and_page_headers(tmp_path):
+    import json
+
+    # Pages name their static files by collectstatic's manifest in production, as the Procfile runs it first.
+    collected = _manage("collectstatic", "--noinput", "-v0", SECRET_KEY=GOOD_KEY, STATIC_ROOT=str(tmp_path))
+    assert collected.returncode == 0, collected.stderr
+    result = _manage(
+        "shell", "-c", HEALTH_PROBE, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="jobs.example", STATIC_ROOT=str(tmp_path)
+    )
+
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers == {
+        "healthz_by_backend_address": 200,  # was 301 (HTTPS redirect), and 400 for the host once over HTTPS
+        "healthz_over_https": 200,
+        "home_by_backend_address": 400,  # everything else keeps both checks
+        "home_over_http": 301,
+        "sign_in": [200, sorted(PRODUCTION_POLICY.split("; ")), True],  # sets a CSRF cookie: no shared cache keeps it
+    }

@@ -34,9 +34,9 @@ SALTS = {
 }
 CONFIRM_MAX_AGE = timedelta(days=3)
 # The subscribe form must not be a way to mail-bomb someone: a few confirmation emails per address and
-# hour, and a limit per client on requests of any kind. Counted in the shared cache (Redis).
+# hour (counted in the shared cache), besides the per-client limit on requests of any kind
+# (settings.RATE_LIMITS["alert_subscribe"], checked by the view).
 CONFIRMATIONS_PER_ADDRESS_PER_HOUR = 3
-SUBSCRIBE_REQUESTS_PER_CLIENT_PER_HOUR = 20
 RATE_WINDOW_SECONDS = 60 * 60
 
 DIGEST_PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
@@ -112,10 +112,6 @@ def _within_limit(key: str, limit: int) -> bool:
 def _hashed(value: str) -> str:
     """Cache keys carry a keyed hash, never an address."""
     return salted_hmac("applicants.alert.rate", value).hexdigest()
-
-
-def alert_subscribe_requests_allowed(*, client: str) -> bool:
-    return _within_limit(f"alerts:client:{_hashed(client)}", SUBSCRIBE_REQUESTS_PER_CLIENT_PER_HOUR)
 
 
 def email_is_verified(*, user, email: str) -> bool:

@@ -33,18 +33,20 @@ MAX_APPLICANTS = 5_000
 DEMO_PASSWORD = "demo"  # every demo user's password; the data is for development only
 
 
-def demo_seed(*, postings: int, employers: int, seed: int, stdout: TextIO | None = None) -> dict[str, int]:
+def demo_seed(
+    *, postings: int, employers: int, seed: int, password: str = DEMO_PASSWORD, stdout: TextIO | None = None
+) -> dict[str, int]:
     """Create `employers` employers with owners, `postings` postings and about postings/20 applicants.
 
-    Refuses (DemoDataExists) when the board already has postings or the demo accounts exist. `stdout` gets a
-    progress bar; None keeps quiet. Dates are relative to the current time, read once. Returns the number of
-    rows created per kind.
+    Refuses (DemoDataExists) when the board already has postings or the demo accounts exist. Every demo user
+    gets `password`. `stdout` gets a progress bar; None keeps quiet. Dates are relative to the current time,
+    read once. Returns the number of rows created per kind.
     """
     if postings < 0 or employers < 1:
         raise ValueError("Seed at least one employer and no negative number of postings.")
     now = timezone.now().replace(microsecond=0)
     applicants = min(postings // 20, MAX_APPLICANTS)
-    password = make_password(DEMO_PASSWORD, salt=f"seeddemo{seed}")  # hashed once; deterministic per seed
+    password = make_password(password, salt=f"seeddemo{seed}")  # hashed once; deterministic per seed
 
     with transaction.atomic():
         if Posting.objects.exists():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applicants.models import Application
+from jobboard.ratelimits import TOO_MANY_MESSAGE, rate_limit_allows
 from postings.forms import PostingForm, requirement_formset
 from postings.importing import postings_import
 from postings.models import Posting
@@ -212,7 +213,11 @@ def posting_action(request, employer, pk, action):
 def posting_import(request, employer):
     form = ImportForm(request.POST or None, request.FILES or None, max_bytes=settings.IMPORT_UPLOAD_MAX_BYTES)
     result = None
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_valid() and not rate_limit_allows(request, action="posting_import"):
+        form.add_error(None, TOO_MANY_MESSAGE)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         lines = form.cleaned_data["file"].read().splitlines()
         if len(lines) > settings.IMPORT_UPLOAD_MAX_LINES:
             form.add_error(
@@ -228,7 +233,8 @@ def posting_import(request, employer):
                 dry_run=form.cleaned_data["dry_run"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
             )
-    return render(request, "employers/posting_import.html", {"employer": employer, "form": form, "result": result})
+    context = {"employer": employer, "form": form, "result": result}
+    return render(request, "employers/posting_import.html", context, status=status)
 
 
 # -- "Still open?" links (no sign-in: the signed link is the authority) ------------------------------

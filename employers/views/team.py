@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from jobboard.ratelimits import TOO_MANY_MESSAGE, rate_limit_allows
+
 from .. import services
 from ..forms import InvitationForm, MemberRoleForm
 from ..models import EmployerMember
@@ -15,10 +17,14 @@ from .base import employer_required, refuse
 @employer_required
 def team(request, employer):
     form = InvitationForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         if not employer.is_owner:
             raise PermissionDenied
-        if form.is_valid():
+        if form.is_valid() and not rate_limit_allows(request, action="invitation"):
+            form.add_error(None, TOO_MANY_MESSAGE)
+            status = 429
+        elif form.is_valid():
             try:
                 services.invitation_create(employer=employer, by=request.user, **form.cleaned_data)
             except ValidationError as error:
@@ -29,7 +35,7 @@ def team(request, employer):
     members = EmployerMember.objects.for_employer(employer).select_related("user").order_by("role", "created_at")
     invitations = employer.invitations.open() if employer.is_owner else []
     context = {"employer": employer, "members": members, "invitations": invitations, "form": form}
-    return render(request, "employers/team.html", context)
+    return render(request, "employers/team.html", context, status=status)
 
 
 def _member(employer, pk) -> EmployerMember:
@@ -88,11 +94,19 @@ def invitation_accept(request, token):
         invitation = services.invitation_read(token=token)
     except services.InvitationInvalid as error:
         return render(request, "employers/link_invalid.html", {"message": str(error)}, status=400)
+    if not services.invitation_is_for(invitation=invitation, user=request.user):
+        return _invitation_for_another_address(request, invitation)
     if request.method == "POST":
         try:
             membership = services.invitation_accept(token=token, user=request.user)
         except services.InvitationInvalid as error:
             return render(request, "employers/link_invalid.html", {"message": str(error)}, status=400)
+        except services.InvitationForAnotherAddress:
+            return _invitation_for_another_address(request, invitation)
         messages.success(request, f"Welcome to {membership.employer.name}.")
         return redirect("dashboard:postings", slug=membership.employer.slug)
     return render(request, "employers/invitation.html", {"invitation": invitation})
+
+
+def _invitation_for_another_address(request, invitation):
+    return render(request, "employers/invitation_other_address.html", {"invitation": invitation}, status=403)

@@ -6,8 +6,10 @@ which is read here *without* overriding anything already set in the environment.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -21,6 +23,9 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-nev
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "RxTech Jobs"
+# Whether `seed_demo` and `demo_setup` may create demo accounts with their well-known passwords: development
+# only. Elsewhere they refuse unless given --allow-production (demo/services/guard.py).
+DEMO_DATA_ALLOWED = DEBUG
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,8 +59,13 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # First: /healthz answers load balancers before the HTTPS redirect and the host check (its docstring).
+    "jobboard.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set (its docstring).
+    "jobboard.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,6 +75,25 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy on every response (django-csp): scripts, styles and everything else from our own
+# origin only; no inline script or style, no plugin, no framing, forms post only to us. JSON-LD blocks are
+# data, not scripts, and need no exception. htmx is told not to inject its indicator <style> (the
+# htmx-config meta tag in base.html; app.css has those rules instead).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "jobboard.urls"
 WSGI_APPLICATION = "jobboard.wsgi.application"
@@ -133,7 +162,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(LOCAL_DIR / "media")))
 # their own, only through views that check the viewer. Empty means a "private" folder next to MEDIA_ROOT.
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # public uploads: employers' logos
+    "resumes": {"BACKEND": "applicants.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -217,12 +247,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 ACCOUNT_PREVENT_ENUMERATION = True
-# Behind a load balancer, the number of proxies that append to X-Forwarded-For: rate limits (sign-in and job
-# reports) then count the real client, not the balancer.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Behind a load balancer, the number of proxies that append to X-Forwarded-For: every rate limit (sign-in,
+# reports, alerts, applications ...) then counts the real client, not the balancer (jobboard/ratelimits.py,
+# which allauth's adapter uses too).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Counted in the default cache (Redis), so every web process shares the same counters.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # "key" is the account *and* the client's address (jobboard.accounts): five wrong passwords from one
+    # address stop that address trying that account, and never lock the owner out from their own.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -230,6 +264,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+}
+
+# Forms that write or send mail, limited per signed-in user or else per client address: (count, seconds).
+# Over the limit, the form comes back with what was typed and a 429 (jobboard/ratelimits.py).
+RATE_LIMITS = {
+    "posting_report": (10, 60 * 60),
+    "alert_subscribe": (20, 60 * 60),
+    "application": (30, 60 * 60),
+    "invitation": (30, 60 * 60),
+    "posting_import": (20, 60 * 60),
 }
 
 # Employers: how long a team invitation and a "still open?" link stay valid.
@@ -253,3 +297,99 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CELERY_IMPORTS = ("jobboard.tasks",)
+
+
+# -- Several hosts (docs/deployment.md) ----------------------------------------------------------------------
+# Uploads in an S3 object store when S3_MEDIA_BUCKET is set, so every web and worker host sees the same files:
+# logos in a bucket readers may fetch directly (its URLs go into pages: a bucket policy allows public reads),
+# resumes in a private bucket (or the same bucket under a private prefix) only ever streamed through the
+# views that check the viewer. Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the host's role). Unset (make run), both stay on the local file system.
+
+
+def object_storages(*, media_bucket: str, resume_bucket: str, **common) -> dict:
+    """STORAGES entries for an S3 API store; `common`: endpoint_url, region_name, credentials."""
+    common = {**common, "file_overwrite": False}
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": media_bucket,
+                "location": env("S3_MEDIA_PREFIX", default="media"),
+                "querystring_auth": False,  # plain, cacheable URLs for logos
+                "custom_domain": env("S3_MEDIA_DOMAIN", default=None),  # a CDN in front of the bucket
+            },
+        },
+        "resumes": {
+            "BACKEND": "applicants.storage.PrivateS3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": resume_bucket,
+                "location": env("S3_RESUME_PREFIX", default="private"),
+                "default_acl": "private",
+            },
+        },
+    }
+
+
+S3_MEDIA_BUCKET = env("S3_MEDIA_BUCKET", default="")
+if S3_MEDIA_BUCKET:
+    STORAGES.update(
+        object_storages(
+            media_bucket=S3_MEDIA_BUCKET,
+            resume_bucket=env("S3_RESUME_BUCKET", default=S3_MEDIA_BUCKET),
+            endpoint_url=env("S3_ENDPOINT_URL", default=None),  # a non-AWS store (MinIO, Ceph); None: AWS
+            region_name=env("S3_REGION", default=None),
+        )
+    )
+
+
+def _redis_database(url: str, offset: int) -> str:
+    """The same Redis server, `offset` databases further along (redis://host:port/N)."""
+    parts = urlsplit(url)
+    number = (int(parts.path.strip("/") or 0) + offset) % 16
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# Redis has two roles. REDIS_URL (and CELERY_BROKER_URL, by default the same) holds what must not be evicted:
+# queued tasks, the beat schedule and its lock, view counts waiting to be flushed; run it with
+# `maxmemory-policy noeviction`. CACHE_URL holds only what can be recomputed, and may be a separate server
+# with an evicting policy (allkeys-lru); by default it is the next database of REDIS_URL's server.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CACHE_URL = env("CACHE_URL", default=_redis_database(REDIS_URL, 1))
+CACHES["default"]["LOCATION"] = CACHE_URL
+
+# Beat may run on every worker host: redbeat keeps the schedule in Redis and lets one beat at a time send it,
+# behind a lock the others wait on; a beat that dies lets another take over once its lock expires. Every
+# periodic task is idempotent besides (a ledger, a unique constraint, row locks or an atomic claim), so a
+# task sent twice by a slow handover does no harm.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30  # how often the beat holding the lock renews it
+CELERY_REDBEAT_LOCK_TIMEOUT = 120  # how long the others wait when it stops renewing
+
+# PgBouncer in transaction pooling (DATABASE_POOLED=true): it refuses the `options` startup parameter and hands
+# each transaction to any server connection, so session settings and server-side cursors cannot be used. The
+# operator sets work_mem and jit for the role instead (docs/deployment.md: ALTER ROLE ... SET).
+DATABASE_POOLED = env.bool("DATABASE_POOLED", default=False)
+
+# Reads from a streaming replica (DATABASE_REPLICA_URL, optional): anonymous search, feeds and sitemaps
+# (jobboard/db.py decides, request by request). Everything else, and every write, uses the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+for _database in DATABASES.values():
+    _database["OPTIONS"] = dict(_database.get("OPTIONS", {}))
+    if DATABASE_POOLED:
+        _database["OPTIONS"].pop("options", None)
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+DATABASE_ROUTERS = ["jobboard.db.ReplicaRouter"]
+MIDDLEWARE.append("jobboard.db.ReadYourWritesMiddleware")
+# A visitor who just changed something reads from the primary for this long (a cookie), so the replica's lag
+# never shows them their own change undone.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=15)

@@ -8,6 +8,7 @@ from .base import env
 if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production.")
 DEBUG = False
+DEMO_DATA_ALLOWED = False
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")

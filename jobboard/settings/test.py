@@ -3,6 +3,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .base import *  # noqa: F403
 
 DEBUG = False
+DEMO_DATA_ALLOWED = True  # the demo tests load demo data; tests/demo checks the refusal with it off
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests call tasks in-process unless a test starts a real worker (tests/integration).
@@ -10,6 +11,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "resumes": {"BACKEND": "applicants.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
@@ -23,3 +25,8 @@ CACHES = {
         "LOCATION": urlunsplit(_redis._replace(path=f"/{_cache_db}")),
     }
 }
+
+# A replica alias mirroring the test database, unused while DATABASE_REPLICA_URL is empty; tests/test_replica.py
+# turns it on and points it at a second database of its own.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_REPLICA_URL = ""

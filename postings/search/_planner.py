@@ -14,10 +14,11 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q
 
 from ..managers import DISJUNCTION, NEGATION, PHRASE, PostingQuerySet, websearch
+from ..models import Posting
 from . import criteria as registry
 from .criteria import SearchCriteria
 from .facets import in_buckets, nearby_facets
@@ -88,8 +89,15 @@ def _candidate(row: tuple) -> Candidate:
     return tuple(values)
 
 
+def _statistics_connection():
+    """Where this search reads: a replica's statistics are the primary's (physical replication copies them)."""
+    return connections[router.db_for_read(Posting)]
+
+
 def posting_table_estimate() -> int:
     """Rows in the postings table per PostgreSQL's statistics, cached for five minutes."""
+
+    connection = _statistics_connection()
 
     def read() -> int:
         with connection.cursor() as cursor:
@@ -104,6 +112,8 @@ def column_front_shares(column: str) -> list[tuple]:
     """(value, share of postings at or above it) for a postings column, highest value first, from PostgreSQL's
     statistics: its most common values with their frequencies and a histogram of the others (equal shares
     between bounds). Cached for five minutes; empty until the table is first analysed."""
+
+    connection = _statistics_connection()
 
     def read() -> list[tuple]:
         kind = WINDOW_COLUMNS[column]
@@ -153,7 +163,7 @@ def estimated_count(queryset: PostingQuerySet) -> int:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a search that cannot match (e.g. "jobs I qualify for" when signed out)
         return 0
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
@@ -184,7 +194,7 @@ def keyword_estimate(queryset: PostingQuerySet, text: str) -> int:
     """The planner's estimate of the postings whose document matches `text`, whatever the filters: how
     common the words are. Cached for five minutes, like the statistics it comes from."""
     digest = hashlib.sha256(text.encode()).hexdigest()
-    key = f"postings:keyword-estimate:{connection.settings_dict['NAME']}:{digest}"
+    key = f"postings:keyword-estimate:{connections[queryset.db].settings_dict['NAME']}:{digest}"
     everywhere = queryset.model.objects.filter(search_vector=websearch(text))
     return cache.get_or_set(key, lambda: estimated_count(everywhere), TABLE_ESTIMATE_SECONDS)
 
@@ -258,7 +268,7 @@ def candidates(queryset: PostingQuerySet, ordering: Ordering, *, limit: int, den
         sql, params = top_candidates_sql(queryset, ordering, limit=limit, dense=dense)
     except EmptyResultSet:  # a search that cannot match (e.g. "jobs I qualify for" when signed out)
         return []
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return [_candidate(row) for row in cursor.fetchall()]
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from functools import cache
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from redis import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
+
+from postings.models import Posting
 
 logger = logging.getLogger(__name__)
 
 VIEWS_KEY = "postings:views"
 VIEWS_FLUSHING_KEY = "postings:views:flushing"
+VIEWS_LEASE_KEY = "postings:views:flushing:lease"
 
 
 @cache
@@ -30,21 +34,46 @@ def posting_record_view(*, posting_id: int) -> None:
         logger.warning("could not count a view of posting %s", posting_id)  # a lost view is no reason to fail
 
 
+# A flush takes the batch in one atomic step, under a lease: with beat on every worker host, two flushes may
+# start together, and only one may hold a batch, or both would add the same counts. The lease outlives the
+# task's time limit; a flush that dies leaves its batch to the next one once the lease runs out.
+FLUSH_LEASE_SECONDS = 600
+_CLAIM = """
+if redis.call('SET', KEYS[3], ARGV[1], 'NX', 'EX', ARGV[2]) == false then
+    return false
+end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+    if redis.call('EXISTS', KEYS[1]) == 0 then
+        redis.call('DEL', KEYS[3])
+        return false
+    end
+    redis.call('RENAME', KEYS[1], KEYS[2])
+end
+return redis.call('HGETALL', KEYS[2])
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+    redis.call('DEL', KEYS[1], KEYS[2])
+end
+"""
+
+
 def posting_views_flush() -> int:
     """Add the views counted in Redis to the postings, in one set-based UPDATE; returns postings updated.
 
-    RENAME hands the counts over atomically: views counted meanwhile start a fresh hash. A crash after
-    the UPDATE commits but before the hash is deleted counts that batch twice on the next run; view counts
-    are a guide for employers, not a ledger, and that window is one statement wide.
+    The claim (a Lua script, so atomic) renames the counts to a batch that views counted meanwhile do not
+    touch, and a flush that finds another one's lease does nothing. A crash after the UPDATE commits but
+    before the batch is released counts that batch twice when the lease expires; view counts are a guide for
+    employers, not a ledger, and that window is one statement wide.
     """
     client = _redis()
-    if not client.exists(VIEWS_FLUSHING_KEY):
-        try:
-            client.rename(VIEWS_KEY, VIEWS_FLUSHING_KEY)
-        except ResponseError:  # no views counted since the last flush
-            return 0
-    counts = {int(k): int(v) for k, v in client.hgetall(VIEWS_FLUSHING_KEY).items()}
-    with transaction.atomic(), connection.cursor() as cursor:
+    token = uuid.uuid4().hex
+    keys = [VIEWS_KEY, VIEWS_FLUSHING_KEY, VIEWS_LEASE_KEY]
+    batch = client.eval(_CLAIM, len(keys), *keys, token, FLUSH_LEASE_SECONDS)
+    if not batch:
+        return 0
+    counts = {int(k): int(v) for k, v in zip(batch[::2], batch[1::2], strict=True)}
+    with transaction.atomic(using=_database()), connections[_database()].cursor() as cursor:
         cursor.execute(
             """
             UPDATE postings_posting AS p SET view_count = p.view_count + v.n
@@ -54,5 +83,9 @@ def posting_views_flush() -> int:
             [list(counts), list(counts.values())],
         )
         updated = cursor.rowcount
-    client.delete(VIEWS_FLUSHING_KEY)
+    client.eval(_RELEASE, 2, VIEWS_FLUSHING_KEY, VIEWS_LEASE_KEY, token)
     return updated
+
+
+def _database() -> str:
+    return router.db_for_write(Posting)

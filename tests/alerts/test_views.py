@@ -98,8 +98,8 @@ def test_a_verified_user_gets_an_active_alert_without_a_confirmation_email(clien
     assert mail.outbox == []
 
 
-def test_too_many_requests_from_one_client_are_refused(client):
-    for number in range(subscriptions.SUBSCRIBE_REQUESTS_PER_CLIENT_PER_HOUR):
+def test_too_many_requests_from_one_client_are_refused(client, settings):
+    for number in range(settings.RATE_LIMITS["alert_subscribe"][0]):
         client.post(f"{NEW}?q=job{number}", {"email": f"a{number}@example.com", "frequency": "daily"})
 
     response = client.post(f"{NEW}?q=more", {"email": "b@example.com", "frequency": "daily"})

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.support import SmtpSink
+from tests.e2e.support import SmtpSink, watch_csp_violations
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,11 +51,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page whose Content-Security-Policy violations fail the test: Chromium reports each as a console error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    violations = watch_csp_violations(page)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations in the console"
 
 
 @pytest.fixture

@@ -42,3 +42,15 @@ class SmtpSink:
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def watch_csp_violations(page) -> list[str]:
+    """The console's reports of Content-Security-Policy violations on `page`, kept as they come."""
+    violations = []
+
+    def keep(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", keep)
+    return violations

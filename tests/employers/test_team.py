@@ -32,6 +32,15 @@ def recruiter(employer):
     return RecruiterFactory(employer=employer)
 
 
+def invitee(invitation, *, verified=True, **fields):
+    """The person the invitation went to: an account with the invited address, confirmed unless told."""
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email=invitation.email, **fields)
+    EmailAddress.objects.create(user=user, email=invitation.email, verified=verified, primary=True)
+    return user
+
+
 def test_an_owner_invites_by_email_with_a_signed_link(employer, owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invitation_create(
@@ -71,7 +80,7 @@ def test_a_member_cannot_be_invited_again(employer, owner, recruiter):
 def test_an_invite_link_works_once(employer, owner):
     invitation = InvitationFactory(employer=employer, role=Role.RECRUITER)
     token = services.invitation_token(invitation)
-    newcomer, latecomer = UserFactory.create_batch(2)
+    newcomer, latecomer = invitee(invitation), UserFactory()
 
     membership = services.invitation_accept(token=token, user=newcomer)
 
@@ -105,7 +114,7 @@ def test_a_tampered_invite_link_is_refused(employer):
 def test_the_invitation_page_needs_sign_in_then_joins_once(client, employer):
     invitation = InvitationFactory(employer=employer, role=Role.OWNER)
     url = reverse("dashboard:invitation", args=[services.invitation_token(invitation)])
-    user = UserFactory()
+    user = invitee(invitation)
 
     assert client.get(url).url.startswith("/accounts/login/?next=")
     client.force_login(user)
@@ -118,6 +127,52 @@ def test_the_invitation_page_needs_sign_in_then_joins_once(client, employer):
     assert EmployerMember.objects.get(user=user).role == Role.OWNER
     assert again.status_code == 400
     assert "already been used" in again.content.decode()
+
+
+def test_an_applicant_holding_an_owner_invitation_link_does_not_become_owner(client, employer, owner):
+    from allauth.account.models import EmailAddress
+
+    invitation = InvitationFactory(employer=employer, role=Role.OWNER, email="new-owner@example.com")
+    url = reverse("dashboard:invitation", args=[services.invitation_token(invitation)])
+    applicant = UserFactory(email="applicant@example.com")
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=True, primary=True)
+    client.force_login(applicant)
+
+    page = client.get(url)
+    accepted = client.post(url)
+
+    for response in (page, accepted):
+        html = response.content.decode()
+        assert response.status_code == 403
+        assert "This invitation is for another address" in html
+        assert "new-owner@example.com" in html
+        assert "Accept and join" not in html
+    assert not EmployerMember.objects.filter(user=applicant).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None  # still there for the person it was sent to
+    assert client.get(reverse("dashboard:postings", args=[employer.slug])).status_code == 404
+
+
+def test_an_unconfirmed_copy_of_the_invited_address_is_not_enough(employer):
+    invitation = InvitationFactory(employer=employer, role=Role.OWNER)
+    squatter = invitee(invitation, verified=False)
+
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(token=services.invitation_token(invitation), user=squatter)
+
+    assert not EmployerMember.objects.filter(user=squatter).exists()
+
+
+def test_the_invited_address_may_be_a_secondary_one_of_any_case(employer):
+    from allauth.account.models import EmailAddress
+
+    invitation = InvitationFactory(employer=employer, email="second@example.com")
+    user = UserFactory(email="first@example.com")
+    EmailAddress.objects.create(user=user, email="Second@Example.com", verified=True, primary=False)
+
+    membership = services.invitation_accept(token=services.invitation_token(invitation), user=user)
+
+    assert membership.user == user
 
 
 def test_a_tampered_invitation_link_gets_a_clear_400_page(client):

@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_counted_views():
-    counters._redis().delete(counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY)
+    keys = (counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY, counters.VIEWS_LEASE_KEY)
+    counters._redis().delete(*keys)
     yield
-    counters._redis().delete(counters.VIEWS_KEY, counters.VIEWS_FLUSHING_KEY)
+    counters._redis().delete(*keys)
 
 
 def test_views_of_the_page_are_counted_and_flushed_in_one_update(client, django_assert_num_queries):
@@ -60,3 +61,34 @@ def test_the_dashboard_shows_each_postings_views(client):
     html = client.get(reverse("dashboard:postings", args=[member.employer.slug])).content.decode()
 
     assert '<td class="table__num" data-label="Views">1,234</td>' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_flushes_racing_count_each_view_once():
+    """Beat runs on every worker host, so two flushes may start at the same moment."""
+    import threading
+
+    from django.db import connection
+
+    posting = PublishedPostingFactory()
+    rounds = 20
+    barrier = threading.Barrier(2)
+
+    def flush():
+        try:
+            for _ in range(rounds):
+                counters.posting_record_view(posting_id=posting.pk)
+                barrier.wait()
+                counters.posting_views_flush()
+        finally:
+            connection.close()
+
+    flushers = [threading.Thread(target=flush) for _ in range(2)]
+    for thread in flushers:
+        thread.start()
+    for thread in flushers:
+        thread.join()
+    counters.posting_views_flush()  # whatever the last round left
+
+    posting.refresh_from_db()
+    assert posting.view_count == 2 * rounds
