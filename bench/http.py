@@ -71,7 +71,7 @@ THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "1" if SMOKE else "2"))
 # 3 sync workers, as the Procfile deploys. On 2 cores shared with PostgreSQL, Redis and wrk, a request's CPU
 # time is mostly Python in its worker (the ORM, the templates); while one worker waits for the database (the
 # other core), a third has Python to run. More workers add context switches and memory, not throughput;
-# threads (gthread) would only take turns on the GIL for this CPU-bound Python.
+# threads (gthread) only take turns on the GIL for this CPU-bound Python: measured, docs/benchmarks.md.
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2" if SMOKE else "3"))
 WORKER_CLASS = os.environ.get("BENCH_HTTP_WORKER_CLASS", "sync")
 WORKER_THREADS = int(os.environ.get("BENCH_HTTP_WORKER_THREADS", "1"))
