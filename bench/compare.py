@@ -7,7 +7,8 @@
 Give both checkouts the same data: load the old one's database first, then copy it for the new one
 (`CREATE DATABASE jobboard_bench_ab_100000 TEMPLATE jobboard_bench_old_100000`) and migrate the copy with the
 new code. Runs alternate old, new, old, new ..., so a busy moment of a shared machine falls on both. Prints,
-per query class, the median over runs of each run's p50 and p95 of the whole request, and new / old.
+per query class, the median over runs of each run's p50 and p95 of the whole request, and new / old; and, where
+both sides' bench/search.py report it, the CPU per request (Python and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -74,6 +75,19 @@ def print_comparison(reports: dict[str, list[dict]]) -> None:
                 for side in ("old", "new")
             )
             cells.append(f"{old:>8.1f} {new:>8.1f} {new / old:>6.2f}")
+        print(f"{klass:<20} {cells[0]}   {cells[1]}")
+    if not all("cpu" in report["classes"][classes[0]] for side in reports.values() for report in side):
+        return
+    print("\n/jobs/ CPU per request, ms: median over the runs of each run's mean (Python | PostgreSQL)")
+    print(f"{'class':<20} {'old Py':>7} {'new Py':>7} {'ratio':>6}   {'old PG':>7} {'new PG':>7} {'ratio':>6}")
+    for klass in classes:
+        cells = []
+        for part in ("python_ms", "postgres_ms"):
+            old, new = (
+                statistics.median(report["classes"][klass]["cpu"][part] or 0.0 for report in reports[side])
+                for side in ("old", "new")
+            )
+            cells.append(f"{old:>7.1f} {new:>7.1f} {new / old if old else float('nan'):>6.2f}")
         print(f"{klass:<20} {cells[0]}   {cells[1]}")
 
 

@@ -22,7 +22,8 @@ sink.
 
 Settings (environment): BENCH_HTTP_SECONDS (20), BENCH_HTTP_WARMUP (5), BENCH_HTTP_RATES
 ("home=100,jobs=150,posting=300,feed=50"), BENCH_HTTP_SCENARIOS (all four), BENCH_HTTP_CONNECTIONS (16),
-BENCH_HTTP_THREADS (2), BENCH_HTTP_WORKERS (3), BENCH_HTTP_EMAILS (300).
+BENCH_HTTP_THREADS (2, wrk's), BENCH_HTTP_WORKERS (3), BENCH_HTTP_WORKER_CLASS (sync) and BENCH_HTTP_WORKER_THREADS
+(1, gunicorn's threads per worker, for gthread), BENCH_HTTP_EMAILS (300).
 
 The Redis database of REDIS_URL is flushed before each scenario: give the benchmark a database of its own.
 """
@@ -70,8 +71,10 @@ THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "1" if SMOKE else "2"))
 # 3 sync workers, as the Procfile deploys. On 2 cores shared with PostgreSQL, Redis and wrk, a request's CPU
 # time is mostly Python in its worker (the ORM, the templates); while one worker waits for the database (the
 # other core), a third has Python to run. More workers add context switches and memory, not throughput;
-# threads (gthread) would only take turns on the GIL for this CPU-bound Python.
+# threads (gthread) only take turns on the GIL for this CPU-bound Python: measured, docs/benchmarks.md.
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2" if SMOKE else "3"))
+WORKER_CLASS = os.environ.get("BENCH_HTTP_WORKER_CLASS", "sync")
+WORKER_THREADS = int(os.environ.get("BENCH_HTTP_WORKER_THREADS", "1"))
 EMAILS = int(os.environ.get("BENCH_HTTP_EMAILS", "20" if SMOKE else "300"))
 JOBS_PATHS = 60 if SMOKE else 600
 POSTING_PATHS = 30 if SMOKE else 300
@@ -196,9 +199,8 @@ def server_environment(*, database: str, redis_url: str, cache_seconds: str | No
 class Gunicorn:
     """gunicorn on a free loopback port, from start to a healthy /healthz, stopped on leaving the block.
 
-    STATIC_ROOT is fixed (BASE_DIR/staticfiles, what a deploy's collectstatic fills) and is not ours to write;
-    no scenario asks for a static file, and the storage (CompressedStaticFilesStorage, no manifest) renders
-    the same {% static %} URLs with or without collected files, so whitenoise only warns that it has none.
+    The production settings name static files by the manifest that collectstatic writes, so it runs first, as
+    the Procfile does, into a temporary STATIC_ROOT of the server's own (BASE_DIR/staticfiles is a deploy's).
     """
 
     def __init__(self, environment: dict, log: Path) -> None:
@@ -208,9 +210,14 @@ class Gunicorn:
         self.environment["SITE_URL"] = self.url
         self.process: subprocess.Popen | None = None
         self.booted: list[int] = []
+        self.static_root = tempfile.TemporaryDirectory(prefix="bench-static-")
+        self.environment["STATIC_ROOT"] = self.static_root.name
 
     def __enter__(self) -> Gunicorn:
+        subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "collectstatic", "--noinput", "-v0"],
+                       env=self.environment, check=True)  # fmt: skip
         command = [sys.executable, "-m", "gunicorn", "jobboard.wsgi", "--workers", str(WORKERS),
+                   "--worker-class", WORKER_CLASS, "--threads", str(WORKER_THREADS),
                    "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-"]  # fmt: skip
         self.process = _start(command, environment=self.environment, log=self.log)
         try:
@@ -222,6 +229,7 @@ class Gunicorn:
 
     def __exit__(self, *exc) -> None:
         _stop(self.process)
+        self.static_root.cleanup()
 
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + 90
@@ -326,7 +334,8 @@ def measure(postings: int, database: str) -> dict:
     report: dict = {
         "postings": postings,
         "workers": WORKERS,
-        "worker_class": "sync",
+        "worker_class": WORKER_CLASS,
+        "worker_threads": WORKER_THREADS,
         "threads": THREADS,
         "connections": CONNECTIONS,
         "seconds": SECONDS,
@@ -345,7 +354,8 @@ def measure(postings: int, database: str) -> dict:
             environment = server_environment(database=database, redis_url=redis_url, cache_seconds=cache_seconds)
             log = Path(directory) / f"gunicorn-{cache}.log"
             with Gunicorn(environment, log) as server:
-                print(f"  gunicorn ({WORKERS} sync workers, page cache {cache}) on {server.url}", flush=True)
+                print(f"  gunicorn ({WORKERS} {WORKER_CLASS} workers x {WORKER_THREADS} threads, page cache {cache}) "
+                      f"on {server.url}", flush=True)  # fmt: skip
                 for scenario in scenarios():
                     rate = configured_rates[scenario]
                     flush(redis_url)
@@ -386,7 +396,9 @@ def _row(row: dict) -> str:
 
 def print_table(report: dict) -> None:
     default = f"{report['page_cache_default_seconds']} s"
-    print(f"\nHTTP at {report['postings']:,} postings: gunicorn {report['workers']} sync workers, production settings; "
+    print(f"\nHTTP at {report['postings']:,} postings: gunicorn {report['workers']} "
+          f"{report.get('worker_class', 'sync')} workers x {report.get('worker_threads', 1)} threads, "
+          f"production settings; "
           f"wrk {report['threads']} threads x {report['connections']} connections, {report['seconds']} s per run "
           f"after {report['warmup_seconds']} s of warm-up; page cache off, or its default ({default}). ms; "
           f"latency includes the wait in the accept queue; cached: answers served from the page cache")  # fmt: skip

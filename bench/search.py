@@ -3,7 +3,9 @@
     python -m bench.search --postings 100000        (make bench runs every size)
 
 Loads N postings with seed_demo into a separate database (once; reused later), then runs every query of
-the rotation REPEAT times after one warm-up, and prints p50 / p95 / max per query class in milliseconds.
+the rotation REPEAT times after one warm-up, and prints p50 / p95 / max per query class in milliseconds, and
+the CPU time of a whole /jobs/ request, Python (this process) and PostgreSQL (its backend, read from /proc:
+the server must run on this machine) apart, as a mean per class: what bounds the searches two cores serve.
 """
 
 from __future__ import annotations
@@ -69,6 +71,31 @@ def measured_rotation() -> list[tuple[str, dict]]:
     return chosen
 
 
+def backend_cpu_reader():
+    """A function giving the CPU seconds used so far by this process's PostgreSQL backend (user + system, from
+    /proc, in clock ticks of 10 ms: exact as a mean over many requests), or None where /proc cannot tell."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = f"/proc/{cursor.fetchone()[0]}/stat"
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float | None:
+        try:
+            with open(stat) as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    return read
+
+
+def mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 def measure(postings: int) -> dict:
     import django
 
@@ -85,6 +112,8 @@ def measure(postings: int) -> dict:
 
     client = Client()
     freeze_startup_objects()  # as jobboard/wsgi.py does for the server (after the test client's own imports)
+    client.get("/healthz")  # opens the connection, so the backend's pid is the one the requests use
+    backend_cpu = backend_cpu_reader()
     results: dict[str, dict[str, list[float]]] = {}
     slowest = (0.0, "", [])
     slowest_by_class: dict[str, dict] = {}  # for explain_slowest
@@ -100,30 +129,38 @@ def measure(postings: int) -> dict:
             sql_ms = (time.perf_counter() - started) * 1000
 
             with CaptureQueriesContext(connection) as captured:
+                database_before, python_before = backend_cpu(), time.process_time()
                 started = time.perf_counter()
                 response = client.get("/jobs/", params)
                 request_ms = (time.perf_counter() - started) * 1000
+                python_ms, database_after = (time.process_time() - python_before) * 1000, backend_cpu()
             # The smoke run's few postings have no 25th page: past its last page a search answers 404, saying so.
             expected = (200, 404) if SMOKE and "page" in params else (200,)
             assert response.status_code in expected, (params, response.status_code)
             if attempt == 0:
                 continue  # warm-up: caches of the database and of Python
-            samples = results.setdefault(klass, {"sql": [], "request": []})
+            samples = results.setdefault(klass, {"sql": [], "request": [], "python_cpu": [], "postgres_cpu": []})
             samples["sql"].append(sql_ms)
             samples["request"].append(request_ms)
+            samples["python_cpu"].append(python_ms)
+            if database_before is not None and database_after is not None:
+                samples["postgres_cpu"].append((database_after - database_before) * 1000)
             if request_ms > slowest[0]:
                 slowest = (request_ms, json.dumps(params), [q["sql"] for q in captured.captured_queries])
             if request_ms > slowest_by_class.get(klass, {}).get("ms", 0.0):
                 slowest_by_class[klass] = {"ms": request_ms, "params": params}
         reset_queries()
+
+    def cpu(samples: dict) -> dict:
+        return {"python_ms": mean(samples["python_cpu"]), "postgres_ms": mean(samples["postgres_cpu"])}
+
     summary = {
-        klass: {"sql": percentiles(s["sql"]), "request": percentiles(s["request"])} for klass, s in results.items()
+        klass: {"sql": percentiles(s["sql"]), "request": percentiles(s["request"]), "cpu": cpu(s)}
+        for klass, s in results.items()
     }
-    every = [ms for s in results.values() for ms in s["request"]]
-    summary["all queries"] = {
-        "sql": percentiles([ms for s in results.values() for ms in s["sql"]]),
-        "request": percentiles(every),
-    }
+    every = {key: [ms for s in results.values() for ms in s[key]] for key in next(iter(results.values()))}
+    summary["all queries"] = {"sql": percentiles(every["sql"]), "request": percentiles(every["request"]),
+                              "cpu": cpu(every)}  # fmt: skip
     return {"postings": postings, "queries": len(measured_rotation()), "classes": summary,
             "slowest": {"ms": slowest[0], "params": slowest[1], "sql": slowest[2]},
             "slowest_by_class": slowest_by_class}  # fmt: skip
@@ -131,12 +168,15 @@ def measure(postings: int) -> dict:
 
 def print_table(report: dict) -> None:
     print(f"\nSearch at {report['postings']:,} postings ({report['queries']} queries x {REPEAT} runs), ms")
-    print(f"{'class':<20} {'SQL p50':>8} {'p95':>8} {'max':>8}   {'request p50':>11} {'p95':>8} {'max':>8}")
+    print(f"{'class':<20} {'SQL p50':>8} {'p95':>8} {'max':>8}   {'request p50':>11} {'p95':>8} {'max':>8}"
+          f"   {'CPU: Python':>11} {'PostgreSQL':>10} {'total':>6}")  # fmt: skip
     for klass, row in report["classes"].items():
-        sql, req = row["sql"], row["request"]
+        sql, req, cpu = row["sql"], row["request"], row["cpu"]
+        database = cpu["postgres_ms"]
         print(
             f"{klass:<20} {sql['p50']:>8.1f} {sql['p95']:>8.1f} {sql['max']:>8.1f}   "
-            f"{req['p50']:>11.1f} {req['p95']:>8.1f} {req['max']:>8.1f}"
+            f"{req['p50']:>11.1f} {req['p95']:>8.1f} {req['max']:>8.1f}   {cpu['python_ms']:>11.1f} "
+            + (f"{database:>10.1f} {cpu['python_ms'] + database:>6.1f}" if database is not None else f"{'?':>10}")
         )
     print(f"slowest request: {report['slowest']['ms']:.1f} ms for {report['slowest']['params']}")
 
@@ -186,6 +226,8 @@ def main() -> None:
     use_bench_database(args.postings)
     os.environ["ANONYMOUS_CACHE_SECONDS"] = "0"  # the search, not the page cache: bench/http.py measures both
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # One connection throughout, as the production settings keep it (and its backend's CPU can be read).
+    os.environ.setdefault("CONN_MAX_AGE", "600")
     report = measure(args.postings)
     save_result(f"search-{args.postings}", report)
     print_table(report)

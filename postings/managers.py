@@ -11,6 +11,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt, Substr
 from django.utils import timezone
 
+from jobboard import fields  # noqa: F401 - registers the `__any` lookup (one array parameter)
+
 from .geo import EARTH_RADIUS_KM, bounding_box
 
 # Relevance: the title weighs most, then the employer, duties and systems, then the description (D, C, B, A).
@@ -179,7 +181,7 @@ class PostingQuerySet(models.QuerySet):
     def in_order(self, ids: list[int]) -> list:
         """The rows with these ids, in the order of the ids, in one query; an id no longer in this queryset
         (a posting closed since its id was read) is left out."""
-        rows = self.in_bulk(ids) if ids else {}
+        rows = {row.pk: row for row in self.filter(pk__any=ids).order_by()} if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
 
     # -- Search ---------------------------------------------------------------------------------
@@ -260,6 +262,11 @@ class PostingQuerySet(models.QuerySet):
         if remote_in:
             nearby |= Q(arrangement="remote", country=remote_in)
         return self.annotate(distance_km=distance).annotate(within_radius=within).filter(nearby)
+
+    def with_distance(self, *, latitude: float, longitude: float) -> PostingQuerySet:
+        """Each posting's great-circle distance from the point, as `distance_km` (None for a remote role without
+        coordinates), with no filter: for rows already found by `near()`."""
+        return self.annotate(distance_km=distance_km_expression(latitude, longitude))
 
     def posted_within(self, days: int) -> PostingQuerySet:
         return self.filter(published_at__gte=timezone.now() - timedelta(days=days))

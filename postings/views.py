@@ -35,6 +35,8 @@ SORT_PHRASES = {
     "distance": "nearest first",
 }
 SIMILAR_COUNT = 5
+# Sent by the search form while it shows errors (posting_list.html), so that the next htmx response redraws it.
+FORM_ERRORS_HEADER = "X-Search-Form-Errors"
 
 # One line under each setting on the home page, so a newcomer knows where their kind of job lives.
 SETTING_SUMMARIES = {
@@ -130,17 +132,18 @@ class PostingListView(TemplateView):
     paginate_by = 20
 
     def get_template_names(self):
-        # htmx swaps the search region in place; a history restore needs the whole page.
+        # htmx replaces the results and the form's counts in place; a history restore needs the whole page.
         if self.request.htmx and not self.request.htmx.history_restore_request:
-            return [f"{self.template_name}#search"]
+            return [f"{self.template_name}#results-swap"]
         return [self.template_name]
 
     def render_to_response(self, context, **kwargs):
         if context["past_end"]:
             kwargs.setdefault("status", 404)
         response = super().render_to_response(context, **kwargs)
-        # A history restore is an htmx request that gets the whole page: caches must tell all three apart.
-        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+        # A history restore is an htmx request that gets the whole page, and a form shown with errors asks for
+        # itself again: caches must tell every one apart.
+        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request", FORM_ERRORS_HEADER])
         return response
 
     def get_context_data(self, **kwargs):
@@ -151,9 +154,9 @@ class PostingListView(TemplateView):
             filterset.form.fields["qualified"].help_text = "Sign in and add your credentials to use this."
         # Suggestions of places (with their state or province) as the seeker types, into the form's datalist.
         filterset.form.fields["near"].widget.attrs.update({
-            "list": "near-places", "autocomplete": "off", "hx-get": reverse("postings:place-suggestions"),
-            "hx-trigger": "input changed delay:250ms", "hx-target": "#near-places", "hx-swap": "innerHTML",
-            "hx-push-url": "false", "hx-sync": "this:replace",
+            "list": "near-places", "autocomplete": "off", "data-hx-get": reverse("postings:place-suggestions"),
+            "data-hx-trigger": "input changed delay:250ms", "data-hx-target": "#near-places", "data-hx-swap": "innerHTML",
+            "data-hx-push-url": "false", "data-hx-sync": "this:replace",
         })  # fmt: skip
         criteria = filterset.criteria
         result = posting_search(
@@ -193,6 +196,8 @@ class PostingListView(TemplateView):
             choice_fields=[(filterset.form[c.name], result.facets.get(c.name)) for c in CHOICE_CRITERIA],
             sort_labels=SORT_PHRASES,
             suggestion=result.did_you_mean,
+            # An htmx response draws the form again only to show its errors, or to clear those on the page.
+            redraw_filters=bool(filterset.form.errors) or FORM_ERRORS_HEADER in self.request.headers,
             **kwargs,
         )
 

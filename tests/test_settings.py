@@ -38,6 +38,29 @@ def test_production_passes_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow_subprocess
+def test_production_serves_static_files_under_hashed_names_cached_for_good(tmp_path):
+    environment = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "testserver", "STATIC_ROOT": str(tmp_path),
+                   "SECURE_SSL_REDIRECT": "false"}  # fmt: skip
+    collected = _manage("collectstatic", "--noinput", "-v0", **environment)
+    assert collected.returncode == 0, collected.stderr
+
+    script = (
+        "from django.templatetags.static import static; from django.test import Client; "
+        "url = static('css/app.css'); response = Client().get(url); "
+        "print(url, response.status_code, response['Cache-Control'], sep='\\n')"
+    )
+    served = _manage("shell", "-c", script, **environment)
+
+    assert served.returncode == 0, served.stderr
+    url, status, cache_control = served.stdout.splitlines()[-3:]
+    assert url.startswith("/static/css/app.")
+    assert url != "/static/css/app.css"
+    assert status == "200"
+    assert "max-age=315360000" in cache_control
+    assert "immutable" in cache_control
+
+
 HEALTH_PROBE = """
 import json
 from django.test import Client
@@ -65,10 +88,15 @@ PRODUCTION_POLICY = (
 
 
 @pytest.mark.slow_subprocess
-def test_production_health_check_for_load_balancers_and_page_headers():
+def test_production_health_check_for_load_balancers_and_page_headers(tmp_path):
     import json
 
-    result = _manage("shell", "-c", HEALTH_PROBE, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="jobs.example")
+    # Pages name their static files by collectstatic's manifest in production, as the Procfile runs it first.
+    collected = _manage("collectstatic", "--noinput", "-v0", SECRET_KEY=GOOD_KEY, STATIC_ROOT=str(tmp_path))
+    assert collected.returncode == 0, collected.stderr
+    result = _manage(
+        "shell", "-c", HEALTH_PROBE, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="jobs.example", STATIC_ROOT=str(tmp_path)
+    )
 
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,4 +1,5 @@
-"""Site-wide presentation helpers, for every app's templates: icons, pagination, sanitised Markdown, ages."""
+"""Site-wide presentation helpers, for every app's templates: icons, pagination, sanitised Markdown, ages, and
+the form controls that templates/includes/_form.html draws (jobboard/widgets.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from jobboard import widgets
+
 register = template.Library()
+register.filter("control", widgets.control, is_safe=True)
+register.simple_tag(widgets.choices, name="choices")
+register.simple_tag(widgets.counts_swap, name="counts_swap")
 
 # What an employer's Markdown may turn into. Headings are demoted to h3/h4 so they sit under the page's own.
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote", "code"}

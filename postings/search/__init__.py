@@ -38,7 +38,7 @@ from django.utils.functional import cached_property
 
 from ..models import Posting
 from ._planner import RESULT_BOUND, SearchPlan
-from .criteria import CRITERIA, SearchCriteria, held_credentials, narrow, register_held_credentials
+from .criteria import CRITERIA, SearchCriteria, held_credentials, register_held_credentials
 from .keywords import tsquery_text as keywords_tsquery
 from .suggestions import did_you_mean
 
@@ -97,11 +97,14 @@ class SearchResult:
         return did_you_mean(self.criteria.keywords)
 
     def postings(self, queryset=None) -> list[Posting]:
-        """The page's postings, in order, read by id in one query from `queryset` (the open ones by default)
-        as the criteria narrow it: a distance search's rows carry their `distance_km`, and a posting closed
-        since its id was read is left out."""
+        """The page's postings, in order, read by id in one query from `queryset` (the open ones by default): a
+        distance search's rows carry their `distance_km`, and a posting closed since its id was read is left
+        out. The criteria are not applied again: these ids met them."""
         queryset = Posting.objects.open() if queryset is None else queryset
-        return narrow(queryset, self.criteria).in_order(self.ids)
+        circle = self.criteria.circle
+        if circle is not None:
+            queryset = queryset.with_distance(latitude=circle["latitude"], longitude=circle["longitude"])
+        return queryset.in_order(self.ids)
 
 
 def posting_search(

@@ -345,7 +345,7 @@ class SearchPlan:
         """The ids of the results in the order shown. Relevance ranks the newest RANK_CANDIDATES candidates
         (ranking reads each whole document); every other sort is the candidates' own order."""
         if self.order == "relevance":
-            ranked = self.queryset.filter(pk__in=self.candidate_ids[:RANK_CANDIDATES])
+            ranked = self.queryset.filter(pk__any=self.candidate_ids[:RANK_CANDIDATES])
             return list(ranked.ranked(self.criteria.keywords).values_list("pk", flat=True))
         return self.candidate_ids[:RESULT_BOUND]
 

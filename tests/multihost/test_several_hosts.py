@@ -110,6 +110,10 @@ def cluster(s3_endpoint, tmp_path, settings):
     buckets = buckets_create(s3_endpoint)
     queue = f"multihost-{uuid.uuid4().hex[:8]}"  # this test's worker takes only this test's tasks
     processes, urls = [], []
+    # Production names static files by collectstatic's manifest: collected once, as a deploy (the Procfile) does.
+    static = {"STATIC_ROOT": str(tmp_path / "static")}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, check=True,
+                   env={**_environment(buckets, tmp_path / "media", settings.REDIS_URL), **static})  # fmt: skip
     try:
         for name in ("a", "b"):
             port = _free_port()
@@ -117,7 +121,7 @@ def cluster(s3_endpoint, tmp_path, settings):
             process = subprocess.Popen(
                 [sys.executable, "-m", *f"gunicorn jobboard.wsgi --bind 127.0.0.1:{port} {GUNICORN}".split()],
                 cwd=BASE_DIR,
-                env=_environment(buckets, tmp_path / f"web-{name}" / "media", settings.REDIS_URL),
+                env={**_environment(buckets, tmp_path / f"web-{name}" / "media", settings.REDIS_URL), **static},
                 stdout=log.open("w"),
                 stderr=subprocess.STDOUT,
             )

@@ -4,7 +4,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -377,18 +379,37 @@ def test_the_total_is_exact_up_to_the_bound_and_then_shown_as_more(client, setti
         BoundedPaginator.bound = RESULT_BOUND
 
 
-def test_htmx_requests_get_the_search_region_only(client):
-    PublishedPostingFactory(title="Austin", **AUSTIN)
+def test_htmx_requests_get_the_results_and_the_counts_only(client):
+    PublishedPostingFactory(title="Austin", setting="hospital", **AUSTIN)
 
-    response = client.get(LIST_URL, {"region": "US-TX"}, headers={"HX-Request": "true"})
+    response = client.get(LIST_URL, {"region": "US-TX", "setting": "hospital"}, headers={"HX-Request": "true"})
 
     html = response.content.decode()
     assert html.lstrip().startswith("{#") is False
-    assert 'id="search"' in html
+    assert 'id="results"' in html
     assert "<html" not in html
+    # The form stays on the page: only each count and "(n selected)" beside it are replaced, out of band.
+    assert "<form" not in html
+    assert '<span class="check__count" id="id_setting_1_count" data-hx-swap-oob="true">(1)</span>' in html
+    assert '<span class="disclosure__count" id="id_setting_chosen" data-hx-swap-oob="true">(1 selected)</span>' in html
     assert "HX-Request" in response["Vary"]
     restore = client.get(LIST_URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in restore.content.decode()
+
+
+def test_htmx_redraws_the_form_to_show_its_errors_and_to_clear_them(client):
+    with_errors = client.get(LIST_URL, {"pay_min": "lots"}, headers={"HX-Request": "true"}).content.decode()
+    # The form shown with errors says so, and the next response draws it again, without them.
+    fixed = client.get(
+        LIST_URL, {"pay_min": "20"}, headers={"HX-Request": "true", "X-Search-Form-Errors": "1"}
+    ).content.decode()
+
+    assert '<form class="filters" id="filters"' in with_errors
+    assert "X-Search-Form-Errors" in with_errors
+    assert 'id="id_pay_min_error"' in with_errors
+    assert '<form class="filters" id="filters"' in fixed
+    assert "id_pay_min_error" not in fixed
+    assert "X-Search-Form-Errors" not in fixed
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "technician"}, {"near": "Austin, TX", "sort": "distance"}])
@@ -406,6 +427,19 @@ def test_results_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
         response = client.get(LIST_URL, params)
 
     assert len(response.context["object_list"]) == min(count, 20)
+
+
+def test_the_candidate_ids_reach_postgresql_as_one_array_parameter(client):
+    PublishedPostingFactory.create_batch(25, title="IV Room Technician", **AUSTIN)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST_URL, {"q": "technician", "sort": "relevance"})
+
+    assert len(response.context["object_list"]) == 20
+    by_id = [query["sql"] for query in captured.captured_queries if '"postings_posting"."id" = ANY(' in query["sql"]]
+    # The ranking of the 25 candidates and the page of 20 cards: one array each, not a placeholder per id.
+    assert len(by_id) == 2
+    assert not [query["sql"] for query in captured.captured_queries if '"postings_posting"."id" IN (' in query["sql"]]
 
 
 # -- Garbage ------------------------------------------------------------------------------------------
