@@ -155,8 +155,8 @@ class PostingListView(TemplateView):
         # Suggestions of places (with their state or province) as the seeker types, into the form's datalist.
         filterset.form.fields["near"].widget.attrs.update({
             "list": "near-places", "autocomplete": "off", "data-hx-get": reverse("postings:place-suggestions"),
-            "data-hx-trigger": "input changed delay:250ms", "data-hx-target": "#near-places", "data-hx-swap": "innerHTML",
-            "data-hx-push-url": "false", "data-hx-sync": "this:replace",
+            "data-hx-trigger": "input changed delay:250ms", "data-hx-target": "#near-places",
+            "data-hx-swap": "innerHTML", "data-hx-push-url": "false", "data-hx-sync": "this:replace",
         })  # fmt: skip
         criteria = filterset.criteria
         result = posting_search(
