@@ -109,6 +109,9 @@ def scenarios() -> list[str]:
 
 
 def search_path(base: str, params: dict) -> str:
+    if SMOKE:
+        # The smoke run's few postings have no second page: past the last, a search answers 404, saying so.
+        params = {name: value for name, value in params.items() if name != "page"}
     return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
 

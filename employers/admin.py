@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin
 
 from jobboard.fields import LinesField
+from jobboard.forms import CleanTextForm
 
 from .models import Employer, EmployerMember
 
 
-class EmployerAdminForm(forms.ModelForm):
+class EmployerAdminForm(CleanTextForm, forms.ModelForm):
     # One location per line, as on the employer's own form: the admin's default splits at commas, which turned
     # "Houston, TX" and "Pasadena, TX" into four locations on each save.
     locations = LinesField(required=False, max_lines=30, noun="locations", help_text="One per line, e.g. Houston, TX")

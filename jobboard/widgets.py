@@ -9,6 +9,7 @@ functions do not know (a file input, a widget of a package) is still drawn by Dj
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from django import forms
@@ -39,12 +40,25 @@ def _widget_attrs(field: BoundField) -> dict:
     return widget.build_attrs(widget.attrs, attrs)
 
 
+# HTML's "valid floating-point number": what an <input type="number"> may hold as its value.
+HTML_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def html_number(value) -> bool:
+    """Whether a number input may show this value again. A form shown with its errors echoes what was sent,
+    and from a URL that can be anything ("?pay_min=lots"): such a value is left out, so the field shows
+    empty beside its error (templates/django/forms/widgets/number.html)."""
+    return value is not None and HTML_NUMBER.fullmatch(str(value)) is not None
+
+
 def control(field: BoundField) -> SafeString:
     """One field's <input>, <select> or <textarea>, exactly as the widget's template writes it."""
     widget = field.field.widget
     if type(widget) in INPUTS:
         context = widget.get_context(field.html_name, field.value(), _widget_attrs(field))["widget"]
         value = "" if context["value"] is None else f' value="{escape(context["value"])}"'
+        if context["type"] == "number" and not html_number(context["value"]):
+            value = ""  # as our number.html: a number input never echoes "lots" (invalid HTML)
         return mark_safe(
             f'<input type="{context["type"]}" name="{escape(context["name"])}"{value}{attributes(context["attrs"])}>'
         )

@@ -159,7 +159,7 @@ DECISIONS = {
 }
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(CleanTextForm, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("reject", "Reject"), ("request_changes", "Request changes")]
     )

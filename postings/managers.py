@@ -31,6 +31,16 @@ def distance_km_expression(latitude: float, longitude: float):
     return 2 * EARTH_RADIUS_KM * ASin(Least(Sqrt(half_chord), 1.0))
 
 
+def posting_distance_km(latitude: float, longitude: float):
+    """A posting's distance from the point; none for a remote role, whose coordinates are its employer's office,
+    not where it is worked ("12437 mi away")."""
+    return models.Case(
+        models.When(arrangement="remote", then=models.Value(None)),
+        default=distance_km_expression(latitude, longitude),
+        output_field=models.FloatField(),
+    )
+
+
 def open_q(prefix: str = "") -> Q:
     """The condition for a posting anyone can see and apply to, usable across relations."""
     from .models import Posting  # models.py builds its managers from this module
@@ -252,12 +262,7 @@ class PostingQuerySet(models.QuerySet):
         )
         # `within_radius` is also the first window of a search sorted by distance (top_candidates).
         within = ExpressionWrapper(Q(in_box, distance_km__lte=radius_km), output_field=models.BooleanField())
-        # A remote role's coordinates are its employer's office: no distance to where it is worked ("12437 mi").
-        distance = models.Case(
-            models.When(arrangement="remote", then=models.Value(None)),
-            default=distance_km_expression(latitude, longitude),
-            output_field=models.FloatField(),
-        )
+        distance = posting_distance_km(latitude, longitude)
         nearby = Q(within_radius=True)
         if remote_in:
             nearby |= Q(arrangement="remote", country=remote_in)
@@ -266,7 +271,7 @@ class PostingQuerySet(models.QuerySet):
     def with_distance(self, *, latitude: float, longitude: float) -> PostingQuerySet:
         """Each posting's great-circle distance from the point, as `distance_km` (None for a remote role without
         coordinates), with no filter: for rows already found by `near()`."""
-        return self.annotate(distance_km=distance_km_expression(latitude, longitude))
+        return self.annotate(distance_km=posting_distance_km(latitude, longitude))
 
     def posted_within(self, days: int) -> PostingQuerySet:
         return self.filter(published_at__gte=timezone.now() - timedelta(days=days))

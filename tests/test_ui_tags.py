@@ -167,6 +167,6 @@ def test_time_elements_get_seconds_without_fractions():
      ("+5", False), ("1,000", False), ("", False), (None, False)],
 )  # fmt: skip
 def test_a_number_input_shows_only_numbers_again(value, shown):
-    from jobboard.templatetags.ui import html_number
+    from jobboard.widgets import html_number
 
     assert html_number(value) is shown

@@ -20,6 +20,7 @@ register = template.Library()
 register.filter("control", widgets.control, is_safe=True)
 register.simple_tag(widgets.choices, name="choices")
 register.simple_tag(widgets.counts_swap, name="counts_swap")
+register.filter("html_number", widgets.html_number)
 
 # What an employer's Markdown may turn into. Headings are demoted to h3/h4 so they sit under the page's own.
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote", "code"}
@@ -45,18 +46,6 @@ def markdown(text: str) -> SafeString:
         link_rel="nofollow noopener",
     )
     return mark_safe(cleaned)  # nh3 has just sanitised it
-
-
-# HTML's "valid floating-point number": what an <input type="number"> may hold as its value.
-HTML_NUMBER = re.compile(r"-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
-
-
-@register.filter
-def html_number(value) -> bool:
-    """Whether a number input may show this value again. A form shown with its errors echoes what was sent,
-    and from a URL that can be anything ("?pay_min=lots"): such a value is left out, so the field shows
-    empty beside its error (templates/django/forms/widgets/number.html)."""
-    return value is not None and HTML_NUMBER.fullmatch(str(value)) is not None
 
 
 @register.filter

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.factories import PublishedPostingFactory
 
@@ -54,7 +55,7 @@ def test_home_counts_are_what_their_links_show_and_remote_roles_are_their_own_ch
     page.goto(f"{live_server.url}/jobs/?near=Austin%2C+TX&radius=50&sort=distance")
     assert _count(page) == "1 job"
     page.get_by_label("Include remote roles").check()
-    page.wait_for_function("document.querySelector('#results-count').innerText === '3 jobs'")
+    expect(page.locator("#results-count")).to_have_text("3 jobs")
     assert "remote=on" in page.url or "remote=1" in page.url
     cards = page.locator(".job-card")
     assert cards.nth(0).get_by_role("link").inner_text() == "Austin Technician"
@@ -70,7 +71,7 @@ def test_a_canadian_postal_code_and_an_ambiguous_city_resolve(live_server, page)
     near = page.get_by_label("Near")
     near.fill("M5V 2T6")
     near.press("Enter")
-    page.wait_for_function("document.querySelector('#results-count').innerText === '1 job'")
+    expect(page.locator("#results-count")).to_have_text("1 job")
     assert page.get_by_role("link", name="Toronto Hospital Technician").is_visible()
     assert "near=M5V" in page.url
 
@@ -78,7 +79,7 @@ def test_a_canadian_postal_code_and_an_ambiguous_city_resolve(live_server, page)
     near = page.get_by_label("Near")
     near.fill("")
     near.press_sequentially("Springf", delay=30)
-    page.wait_for_function("document.querySelectorAll('#near-places option').length > 2")
+    page.locator("#near-places option").nth(2).wait_for(state="attached")
     options = page.locator("#near-places option")
     assert "Springfield, Missouri" in options.all_inner_texts()
     assert options.first.get_attribute("value").startswith("Springfield, ")
@@ -90,7 +91,7 @@ def test_a_canadian_postal_code_and_an_ambiguous_city_resolve(live_server, page)
     assert page.get_by_text("Several places have that name").is_visible()
     assert _serious(page) == []
     page.get_by_role("link", name="Springfield, Missouri").click()
-    page.wait_for_function("document.querySelector('#results-count').innerText === '1 job'")
+    expect(page.locator("#results-count")).to_have_text("1 job")
     assert page.get_by_role("link", name="Ozarks Retail Technician").is_visible()
     assert page.get_by_label("Near").input_value() == "Springfield, MO"
 
@@ -118,7 +119,7 @@ def test_pushed_urls_hold_only_the_filters_set(live_server, page):
     page.locator("summary", has_text="Shift").click()
     page.get_by_label(re.compile(r"^Night")).check()
     page.wait_for_url(re.compile(r"shift=night"))
-    page.wait_for_function("document.querySelector('#results-count').innerText === '1 job'")
+    expect(page.locator("#results-count")).to_have_text("1 job")
 
     params = parse_qsl(urlsplit(page.url).query, keep_blank_values=True)
     assert [value for _, value in params if value == ""] == [], page.url
@@ -145,7 +146,7 @@ def test_the_results_page_is_honest_past_its_end_and_to_a_visitor_asking_for_job
 
     page.goto(f"{live_server.url}/jobs/?region=US-TX")
     page.get_by_label("Only jobs I qualify for").check()
-    page.wait_for_function("document.querySelector('#results-count').innerText.startsWith('Sign in')")
+    expect(page.locator("#results-count")).to_have_text(re.compile(r"^Sign in"))
     assert "0 jobs" not in page.locator("#results").inner_text()
     assert page.get_by_role("link", name="Sign in", exact=True).first.is_visible()
     assert _serious(page) == []

@@ -24,6 +24,7 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 from django.test import Client
+from kombu import pools as kombu_pools
 
 from jobboard.celery import app as celery_app
 from tests.integration.conftest import BASE_DIR, SmtpSink, _free_port, _test_database_url
@@ -201,8 +202,9 @@ def broker(url: str):
 
 
 def _forget_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # kombu keeps its pools in a registry of its own, keyed by the broker: closing the app's pool alone left a
+    # closed pool there, which the next test's app then got back ("Acquire on closed pool").
+    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
