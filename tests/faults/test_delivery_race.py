@@ -7,14 +7,13 @@ import asyncio
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from alerts.models import AlertDelivery
 from alerts.services.ledger import alerts_match_posting
 from alerts.tasks import alerts_deliver_pending_task, alerts_deliver_task
 from tests.factories import PublishedPostingFactory
-from tests.integration.conftest import SmtpSink
+from tests.integration.conftest import SmtpSink, smtp_serving
 
 from .conftest import alerts_alike, broker, recipients, wait_until
 
@@ -33,13 +32,8 @@ class SlowSink(SmtpSink):
 
 @pytest.fixture
 def slow_sink():
-    sink = SlowSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
+    with smtp_serving(SlowSink()) as sink:
         yield sink
-    finally:
-        controller.stop()
 
 
 def test_delivery_tasks_racing_over_the_same_alerts_send_each_subscriber_one_email(services, slow_sink):

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,15 +50,21 @@ class SmtpSink:
         return self.messages
 
 
-@pytest.fixture
-def smtp_sink():
-    sink = SmtpSink()
+@contextmanager
+def smtp_serving(sink: SmtpSink):
+    """The sink listening on its port for as long as the block runs."""
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:
         yield sink
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_sink():
+    with smtp_serving(SmtpSink()) as sink:
+        yield sink
 
 
 def _test_database_url() -> str:
