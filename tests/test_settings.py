@@ -88,14 +88,23 @@ PRODUCTION_POLICY = (
 
 
 @pytest.mark.slow_subprocess
-def test_production_health_check_for_load_balancers_and_page_headers(tmp_path):
+def test_production_health_check_for_load_balancers_and_page_headers(db, tmp_path):
     import json
+
+    from tests.integration.conftest import _test_database_url
 
     # Pages name their static files by collectstatic's manifest in production, as the Procfile runs it first.
     collected = _manage("collectstatic", "--noinput", "-v0", SECRET_KEY=GOOD_KEY, STATIC_ROOT=str(tmp_path))
     assert collected.returncode == 0, collected.stderr
     result = _manage(
-        "shell", "-c", HEALTH_PROBE, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="jobs.example", STATIC_ROOT=str(tmp_path)
+        "shell",
+        "-c",
+        HEALTH_PROBE,
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="jobs.example",
+        STATIC_ROOT=str(tmp_path),
+        # The health check reaches the database: the test run's own, which exists wherever the tests run.
+        DATABASE_URL=_test_database_url(),
     )
 
     assert result.returncode == 0, result.stderr
